@@ -1,0 +1,695 @@
+//! The comparer: shared sentences across documents and pairwise document
+//! similarity, without all-pairs work.
+//!
+//! # Shared sentences
+//! 1. Every document is tokenized and split into sentences ([`crate::text`]).
+//! 2. Sentences equal after normalization form one *class* (found by hashing,
+//!    exact); a class present in two or more documents is a `verbatim` group.
+//! 3. Each class gets word-bigram shingles and a MinHash signature (in
+//!    parallel); LSH over the signatures, at half the similarity threshold so
+//!    that trimmed sentences (high containment, lower Jaccard) are found too,
+//!    proposes candidate pairs of classes from different documents.
+//! 4. Every candidate is verified exactly: it is `near` if the exact Jaccard of
+//!    the shingle sets reaches the threshold, or if the smaller sentence is
+//!    contained in the larger (containment ≥ [`CompareConfig::containment`]),
+//!    *and* the two share at least [`CompareConfig::min_content_words`]
+//!    content words, words that are neither stopwords nor capitalised name
+//!    words. The last rule is what keeps "Secretary of State Rex Tillerson" or
+//!    "Syrian President Bashar al-Assad" from counting as shared text.
+//! 5. Verified pairs are joined with union-find into groups; a sentence reused
+//!    by three articles is one group with three members.
+//! 6. A group is `boilerplate` (page furniture) when its text is a fragment
+//!    (fewer than [`CompareConfig::min_words`] words or too few content words,
+//!    like "Adjust Comment Print") or when it appears in so many documents
+//!    that it cannot be reuse of one source ([`CompareConfig::boilerplate_docs`]).
+//!
+//! # Document pairs
+//! Exact Jaccard and containment of word 5-gram shingle sets, the MinHash
+//! estimate, and the number of shared (non-boilerplate) sentence groups. With
+//! up to [`CompareConfig::all_pairs_limit`] documents every pair is reported;
+//! above that, only pairs proposed by LSH over document signatures or sharing
+//! a sentence group.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ahash::AHashMap;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::lsh::{LshIndex, LshParams};
+use crate::minhash::{MinHashParams, MinHasher, Signature, SCHEME};
+use crate::shingle::{self, Shingler};
+use crate::text::{Analyzed, LineIndex, Span};
+
+pub use crate::input::InputDoc;
+
+/// Configuration of [`compare`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareConfig {
+    /// Word n-gram size for whole documents.
+    pub document_shingle: usize,
+    /// Word n-gram size for sentences.
+    pub sentence_shingle: usize,
+    /// MinHash permutations.
+    pub permutations: usize,
+    /// Seed for hashing and MinHash.
+    pub seed: u64,
+    /// Jaccard threshold for near-duplicate sentences (and for listing
+    /// document pairs when there are too many documents to list all).
+    pub threshold: f64,
+    /// Containment of the shorter sentence in the longer one that makes a
+    /// trimmed sentence `near`.
+    pub containment: f64,
+    /// Sentences with fewer words are fragments: never reuse, only furniture.
+    pub min_words: usize,
+    /// Shared content words (not stopwords, not capitalised names) a pair of
+    /// sentences needs to count as shared text.
+    pub min_content_words: usize,
+    /// A sentence in at least this share of the documents (and at least 4) is
+    /// boilerplate.
+    pub boilerplate_docs: f64,
+    /// Report every document pair up to this many documents.
+    pub all_pairs_limit: usize,
+}
+
+impl Default for CompareConfig {
+    fn default() -> Self {
+        CompareConfig {
+            document_shingle: shingle::DEFAULT_DOCUMENT_SHINGLE,
+            sentence_shingle: shingle::DEFAULT_SENTENCE_SHINGLE,
+            permutations: crate::minhash::DEFAULT_PERMUTATIONS,
+            seed: DEFAULT_SEED,
+            threshold: 0.5,
+            containment: 0.8,
+            min_words: 5,
+            min_content_words: 3,
+            boilerplate_docs: 0.5,
+            all_pairs_limit: 100,
+        }
+    }
+}
+
+/// Default seed.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Kind of a shared group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Equal after normalization.
+    Verbatim,
+    /// Similar above the threshold (trimmed, a few words changed).
+    Near,
+    /// Page furniture repeated across documents.
+    Boilerplate,
+}
+
+impl Kind {
+    /// Lower-case name as in the JSON report.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Kind::Verbatim => "verbatim",
+            Kind::Near => "near",
+            Kind::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+/// Per-document summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DocumentSummary {
+    /// Document id (file stem).
+    pub id: String,
+    /// Path as given.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// Word tokens.
+    pub words: usize,
+    /// Sentences.
+    pub sentences: usize,
+    /// Sentences in a verbatim or near group.
+    pub shared_sentences: usize,
+    /// Sentences in a boilerplate group.
+    pub boilerplate_sentences: usize,
+    /// Share of the document's sentence bytes in verbatim or near groups.
+    pub shared_fraction: f64,
+}
+
+/// Similarity of one pair of documents.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PairStats {
+    /// Id of the first document.
+    pub a: String,
+    /// Id of the second document.
+    pub b: String,
+    /// Exact Jaccard of the document shingle sets.
+    pub jaccard: f64,
+    /// MinHash estimate of the same.
+    pub jaccard_estimate: f64,
+    /// `|A ∩ B| / |A|`.
+    pub containment_a_in_b: f64,
+    /// `|A ∩ B| / |B|`.
+    pub containment_b_in_a: f64,
+    /// Verbatim or near groups with members in both documents.
+    pub shared_sentences: usize,
+}
+
+/// One occurrence of a shared sentence.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Member {
+    /// Document id.
+    pub doc: String,
+    /// 1-based line of the sentence start.
+    pub line: usize,
+    /// Byte offset of the sentence start in the file.
+    pub start: usize,
+    /// Byte offset one past the sentence end.
+    pub end: usize,
+    /// Exactly the bytes `start..end` of the file.
+    pub text: String,
+}
+
+/// Sentences shared across documents.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SharedGroup {
+    /// What kind of sharing this is.
+    pub kind: Kind,
+    /// Lowest exact Jaccard of the sentence shingle sets over the verified
+    /// pairs that joined the group (1 for verbatim).
+    pub similarity: f64,
+    /// Lowest containment of the shorter sentence's shingles in the longer
+    /// one's over the same pairs (1 for verbatim).
+    pub containment: f64,
+    /// Number of distinct documents.
+    pub documents: usize,
+    /// Occurrences, by document order then position.
+    pub members: Vec<Member>,
+}
+
+/// Parameters in force, as reported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Params {
+    /// MinHash scheme.
+    pub scheme: &'static str,
+    /// Permutations.
+    pub permutations: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Document shingle size.
+    pub document_shingle: usize,
+    /// Sentence shingle size.
+    pub sentence_shingle: usize,
+    /// Near-duplicate threshold.
+    pub threshold: f64,
+    /// Containment for trimmed sentences.
+    pub containment: f64,
+    /// LSH banding used for sentences.
+    pub sentence_lsh: LshParams,
+}
+
+/// An input that could not be analysed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// The path.
+    pub path: String,
+    /// Why.
+    pub error: String,
+}
+
+/// The result of [`compare`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Comparison {
+    /// Parameters in force.
+    pub params: Params,
+    /// Documents in input order.
+    pub documents: Vec<DocumentSummary>,
+    /// Document pairs (see the module docs for which).
+    pub pairs: Vec<PairStats>,
+    /// Shared sentence groups: verbatim, then near, then boilerplate.
+    pub shared: Vec<SharedGroup>,
+    /// Inputs that were skipped (filled in by the caller that loaded them).
+    pub skipped: Vec<Skipped>,
+}
+
+/// English function words, and name particles (al-, bin, van...), which do
+/// not make two sentences share text.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "al", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "being", "bin", "but", "by", "can", "could", "da", "de", "del", "der", "di",
+    "did", "do", "does", "du", "el", "for", "from", "had", "has", "have", "he", "her", "him",
+    "his", "how", "i", "ibn", "if", "in", "into", "is", "it", "its", "la", "le", "may", "me",
+    "more", "most", "mr", "mrs", "ms", "my", "no", "not", "of", "on", "one", "or", "our", "out",
+    "over", "s", "said", "says", "she", "should", "so", "some", "such", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "to", "told", "up", "us",
+    "van", "very", "von", "was", "we", "were", "what", "when", "which", "while", "who", "will",
+    "with", "would", "you", "your",
+];
+
+fn is_stopword(w: &str) -> bool {
+    STOPWORDS.binary_search(&w).is_ok()
+}
+
+/// Per-document analysis.
+struct DocAnalysis {
+    analyzed: Analyzed,
+    token_hashes: Vec<u64>,
+    /// Per token: is it a content word (not a stopword, not a capitalised
+    /// word inside a sentence)?
+    content: Vec<bool>,
+    shingles: Vec<u64>,
+    lines: LineIndex,
+}
+
+/// A distinct normalized sentence and where it occurs.
+struct Class {
+    /// (document, sentence index) of every occurrence, in order.
+    members: Vec<(u32, u32)>,
+    /// Shingle set (sorted).
+    shingles: Vec<u64>,
+    /// Content-word hashes (sorted, deduplicated).
+    content: Vec<u64>,
+    /// Number of words.
+    words: usize,
+    /// Too short or too empty to be reuse.
+    fragment: bool,
+    /// The single document it occurs in, if only one.
+    single_doc: Option<u32>,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn validate(config: &CompareConfig) -> Result<()> {
+    let unit = |name: &'static str, v: f64| {
+        if v > 0.0 && v <= 1.0 {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name,
+                value: v.to_string(),
+                reason: "must be in (0, 1]",
+            })
+        }
+    };
+    unit("threshold", config.threshold)?;
+    if config.threshold >= 1.0 {
+        return Err(Error::InvalidParameter {
+            name: "threshold",
+            value: config.threshold.to_string(),
+            reason: "must be below 1 (verbatim groups are always reported)",
+        });
+    }
+    unit("containment", config.containment)?;
+    unit("boilerplate-docs", config.boilerplate_docs)?;
+    Shingler::new(config.document_shingle, config.seed)?;
+    Shingler::new(config.sentence_shingle, config.seed)?;
+    MinHasher::new(MinHashParams {
+        permutations: config.permutations,
+        seed: config.seed,
+        shingle_size: config.sentence_shingle,
+    })?;
+    Ok(())
+}
+
+/// Compares documents: shared sentences and pairwise similarity. The result
+/// depends only on the documents and the configuration, never on the number of
+/// threads.
+pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison> {
+    validate(config)?;
+    if docs.is_empty() {
+        return Err(Error::NothingToAnalyse);
+    }
+    let doc_shingler = Shingler::new(config.document_shingle, config.seed)?;
+    let sent_shingler = Shingler::new(config.sentence_shingle, config.seed)?;
+    let doc_hasher = MinHasher::new(MinHashParams {
+        permutations: config.permutations,
+        seed: config.seed,
+        shingle_size: config.document_shingle,
+    })?;
+    let sent_hasher = MinHasher::new(MinHashParams {
+        permutations: config.permutations,
+        seed: config.seed,
+        shingle_size: config.sentence_shingle,
+    })?;
+
+    // 1. Analyse documents in parallel.
+    let analyses: Vec<DocAnalysis> = docs
+        .par_iter()
+        .map(|d| analyse(&d.text, &doc_shingler))
+        .collect();
+    let doc_sigs: Vec<Signature> =
+        doc_hasher.signatures(&analyses.iter().map(|a| &a.shingles[..]).collect::<Vec<_>>());
+
+    // 2. Classes of equal normalized sentences.
+    let classes = build_classes(&analyses, config, &sent_shingler);
+
+    // 3. Sentence signatures and LSH over non-fragment classes.
+    let sent_lsh = LshParams::for_threshold(config.threshold / 2.0, config.permutations, 0.5, 0.5)?;
+    let eligible: Vec<u32> = (0..classes.len() as u32)
+        .filter(|&c| !classes[c as usize].fragment)
+        .collect();
+    let sigs: Vec<Signature> = eligible
+        .par_iter()
+        .map(|&c| sent_hasher.signature(&classes[c as usize].shingles))
+        .collect();
+    let mut index = LshIndex::new(sent_lsh);
+    for (i, sig) in sigs.iter().enumerate() {
+        index.insert(i as u32, sig)?;
+    }
+    let candidates = index.candidates(|a, b| {
+        let (ca, cb) = (
+            &classes[eligible[a as usize] as usize],
+            &classes[eligible[b as usize] as usize],
+        );
+        !(ca.single_doc.is_some() && ca.single_doc == cb.single_doc)
+    });
+
+    // 4. Verify candidates exactly (in parallel, order preserved).
+    let edges: Vec<(u32, u32, (f64, f64))> = candidates
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (ia, ib) = (eligible[a as usize], eligible[b as usize]);
+            verify(&classes[ia as usize], &classes[ib as usize], config).map(|s| (ia, ib, s))
+        })
+        .collect();
+
+    // 5. Union-find into groups.
+    let mut uf = UnionFind::new(classes.len());
+    for &(a, b, _) in &edges {
+        uf.union(a as usize, b as usize);
+    }
+    let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for c in 0..classes.len() {
+        components.entry(uf.find(c)).or_default().push(c);
+    }
+    let mut min_sim: AHashMap<usize, (f64, f64)> = AHashMap::new();
+    for &(a, _, (j, c)) in &edges {
+        let root = uf.find(a as usize);
+        let e = min_sim.entry(root).or_insert((1.0, 1.0));
+        *e = (e.0.min(j), e.1.min(c));
+    }
+
+    let ndocs = docs.len();
+    let boilerplate_min = ((config.boilerplate_docs * ndocs as f64).ceil() as usize).max(4);
+    let mut groups: Vec<(Kind, (f64, f64), Vec<(u32, u32)>)> = Vec::new();
+    for (root, members_classes) in &components {
+        let mut members: Vec<(u32, u32)> = members_classes
+            .iter()
+            .flat_map(|&c| classes[c].members.iter().copied())
+            .collect();
+        members.sort_unstable();
+        let distinct_docs = members.iter().map(|m| m.0).collect::<BTreeSet<_>>().len();
+        if distinct_docs < 2 {
+            continue;
+        }
+        let all_fragments = members_classes.iter().all(|&c| classes[c].fragment);
+        let kind = if all_fragments || distinct_docs >= boilerplate_min {
+            Kind::Boilerplate
+        } else if members_classes.len() == 1 {
+            Kind::Verbatim
+        } else {
+            Kind::Near
+        };
+        let sim = if members_classes.len() == 1 {
+            (1.0, 1.0)
+        } else {
+            min_sim.get(root).copied().unwrap_or((1.0, 1.0))
+        };
+        groups.push((kind, sim, members));
+    }
+    groups.sort_by(|x, y| {
+        x.0.cmp(&y.0)
+            .then_with(|| x.2.len().cmp(&y.2.len()).reverse())
+            .then_with(|| x.2.cmp(&y.2))
+    });
+    drop(classes);
+
+    // Per-document and per-pair counts.
+    let mut shared_flag: Vec<Vec<Option<Kind>>> = analyses
+        .iter()
+        .map(|a| vec![None; a.analyzed.sentences.len()])
+        .collect();
+    let mut pair_shared: AHashMap<(u32, u32), usize> = AHashMap::new();
+    for (kind, _, members) in &groups {
+        for &(d, s) in members {
+            shared_flag[d as usize][s as usize] = Some(*kind);
+        }
+        if *kind == Kind::Boilerplate {
+            continue;
+        }
+        let group_docs: BTreeSet<u32> = members.iter().map(|m| m.0).collect();
+        let group_docs: Vec<u32> = group_docs.into_iter().collect();
+        for (i, &a) in group_docs.iter().enumerate() {
+            for &b in &group_docs[i + 1..] {
+                *pair_shared.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+
+    let documents = docs
+        .iter()
+        .zip(&analyses)
+        .zip(&shared_flag)
+        .map(|((d, a), flags)| {
+            let sentences = &a.analyzed.sentences;
+            let total: usize = sentences.iter().map(|s| s.span.len()).sum();
+            let shared_bytes: usize = sentences
+                .iter()
+                .zip(flags)
+                .filter(|(_, f)| matches!(f, Some(Kind::Verbatim | Kind::Near)))
+                .map(|(s, _)| s.span.len())
+                .sum();
+            DocumentSummary {
+                id: d.id.clone(),
+                path: d.path.clone(),
+                bytes: d.text.len(),
+                words: a.analyzed.tokens.len(),
+                sentences: sentences.len(),
+                shared_sentences: flags
+                    .iter()
+                    .filter(|f| matches!(f, Some(Kind::Verbatim | Kind::Near)))
+                    .count(),
+                boilerplate_sentences: flags
+                    .iter()
+                    .filter(|f| **f == Some(Kind::Boilerplate))
+                    .count(),
+                shared_fraction: if total == 0 {
+                    0.0
+                } else {
+                    round4(shared_bytes as f64 / total as f64)
+                },
+            }
+        })
+        .collect();
+
+    // Document pairs.
+    let pair_list: Vec<(u32, u32)> = if ndocs <= config.all_pairs_limit {
+        (0..ndocs as u32)
+            .flat_map(|a| (a + 1..ndocs as u32).map(move |b| (a, b)))
+            .collect()
+    } else {
+        let params = LshParams::for_threshold(config.threshold, config.permutations, 0.5, 0.5)?;
+        let mut idx = LshIndex::new(params);
+        for (i, s) in doc_sigs.iter().enumerate() {
+            idx.insert(i as u32, s)?;
+        }
+        let mut list = idx.candidates(|_, _| true);
+        list.extend(pair_shared.keys().copied());
+        list.sort_unstable();
+        list.dedup();
+        list
+    };
+    let pairs: Vec<PairStats> = pair_list
+        .par_iter()
+        .map(|&(a, b)| -> Result<PairStats> {
+            let (sa, sb) = (
+                &analyses[a as usize].shingles,
+                &analyses[b as usize].shingles,
+            );
+            Ok(PairStats {
+                a: docs[a as usize].id.clone(),
+                b: docs[b as usize].id.clone(),
+                jaccard: round4(shingle::jaccard(sa, sb)),
+                jaccard_estimate: round4(doc_sigs[a as usize].jaccard(&doc_sigs[b as usize])?),
+                containment_a_in_b: round4(shingle::containment(sa, sb)),
+                containment_b_in_a: round4(shingle::containment(sb, sa)),
+                shared_sentences: pair_shared.get(&(a, b)).copied().unwrap_or(0),
+            })
+        })
+        .collect::<Result<_>>()?;
+
+    let shared = groups
+        .into_iter()
+        .map(|(kind, (sim, cont), members)| {
+            let distinct = members.iter().map(|m| m.0).collect::<BTreeSet<_>>().len();
+            SharedGroup {
+                kind,
+                similarity: round4(sim),
+                containment: round4(cont),
+                documents: distinct,
+                members: members
+                    .into_iter()
+                    .map(|(d, s)| {
+                        let a = &analyses[d as usize];
+                        let span: Span = a.analyzed.sentences[s as usize].span;
+                        Member {
+                            doc: docs[d as usize].id.clone(),
+                            line: a.lines.line(span.start),
+                            start: span.start,
+                            end: span.end,
+                            text: span.slice(&docs[d as usize].text).to_owned(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    Ok(Comparison {
+        params: Params {
+            scheme: SCHEME,
+            permutations: config.permutations,
+            seed: config.seed,
+            document_shingle: config.document_shingle,
+            sentence_shingle: config.sentence_shingle,
+            threshold: config.threshold,
+            containment: config.containment,
+            sentence_lsh: sent_lsh,
+        },
+        documents,
+        pairs,
+        shared,
+        skipped: Vec::new(),
+    })
+}
+
+fn analyse(text: &str, shingler: &Shingler) -> DocAnalysis {
+    let analyzed = Analyzed::new(text);
+    let token_hashes = shingler.token_hashes(&analyzed.tokens);
+    let shingles = shingler.shingle_set(&token_hashes);
+    let mut content = vec![false; analyzed.tokens.len()];
+    for s in &analyzed.sentences {
+        for i in s.tokens.clone() {
+            let norm = analyzed.tokens.norm(i);
+            let first = analyzed.tokens.span(i).slice(text).chars().next();
+            let capitalised = i != s.tokens.start && first.is_some_and(char::is_uppercase);
+            content[i] =
+                !capitalised && !is_stopword(norm) && !norm.chars().all(|c| c.is_numeric());
+        }
+    }
+    DocAnalysis {
+        lines: LineIndex::new(text),
+        analyzed,
+        token_hashes,
+        content,
+        shingles,
+    }
+}
+
+fn build_classes(
+    analyses: &[DocAnalysis],
+    config: &CompareConfig,
+    shingler: &Shingler,
+) -> Vec<Class> {
+    let mut by_key: AHashMap<Vec<u64>, u32> = AHashMap::new();
+    let mut classes: Vec<Class> = Vec::new();
+    for (d, a) in analyses.iter().enumerate() {
+        for (s, sent) in a.analyzed.sentences.iter().enumerate() {
+            if sent.tokens.is_empty() {
+                continue;
+            }
+            let key = &a.token_hashes[sent.tokens.clone()];
+            let id = match by_key.get(key) {
+                Some(&id) => id,
+                None => {
+                    let id = classes.len() as u32;
+                    by_key.insert(key.to_vec(), id);
+                    let mut content: Vec<u64> = sent
+                        .tokens
+                        .clone()
+                        .filter(|&i| a.content[i])
+                        .map(|i| a.token_hashes[i])
+                        .collect();
+                    content.sort_unstable();
+                    content.dedup();
+                    let words = sent.tokens.len();
+                    classes.push(Class {
+                        members: Vec::new(),
+                        shingles: shingler.shingle_set(key),
+                        fragment: words < config.min_words
+                            || content.len() < config.min_content_words,
+                        content,
+                        words,
+                        single_doc: Some(d as u32),
+                    });
+                    id
+                }
+            };
+            let class = &mut classes[id as usize];
+            if class.single_doc.is_some_and(|x| x != d as u32) {
+                class.single_doc = None;
+            }
+            class.members.push((d as u32, s as u32));
+        }
+    }
+    classes
+}
+
+/// Verifies a candidate pair of classes; returns (Jaccard, containment) if
+/// the pair is near.
+fn verify(a: &Class, b: &Class, config: &CompareConfig) -> Option<(f64, f64)> {
+    if a.words < config.min_words || b.words < config.min_words {
+        return None;
+    }
+    let inter = shingle::intersection_len(&a.shingles, &b.shingles);
+    let union = a.shingles.len() + b.shingles.len() - inter;
+    let jaccard = inter as f64 / union.max(1) as f64;
+    let smaller = a.shingles.len().min(b.shingles.len()).max(1);
+    let containment = inter as f64 / smaller as f64;
+    let near = jaccard >= config.threshold
+        || (containment >= config.containment && smaller + 1 >= config.min_words);
+    if !near {
+        return None;
+    }
+    if shingle::intersection_len(&a.content, &b.content) < config.min_content_words {
+        return None;
+    }
+    Some((jaccard, containment))
+}
+
+/// Union-find with path halving and union by size.
+struct UnionFind {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (mut a, mut b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        if self.size[a] < self.size[b] || (self.size[a] == self.size[b] && b < a) {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b] = a;
+        self.size[a] += self.size[b];
+    }
+}

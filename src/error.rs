@@ -1,0 +1,98 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in syndic's library.
+///
+/// Variants carry the path, line and values involved so that a message can
+/// name exactly what was wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A path given on the command line does not exist.
+    #[error("{path}: no such file or directory")]
+    NotFound {
+        /// The missing path.
+        path: PathBuf,
+    },
+    /// A directory contained no text files.
+    #[error("{path}: directory contains no text files (looked for *.txt, *.text, *.md)")]
+    NoTextFiles {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A file is empty or holds only whitespace.
+    #[error("{path}: file is empty (nothing to analyse)")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file is not valid UTF-8.
+    #[error("{path}: line {line}: invalid UTF-8 at byte offset {offset}")]
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A file looks binary (it contains NUL bytes).
+    #[error("{path}: line {line}: looks like a binary file (NUL byte at offset {offset})")]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first NUL byte.
+        line: usize,
+        /// Byte offset of the first NUL byte.
+        offset: usize,
+    },
+    /// A file has a line longer than the configured limit.
+    #[error(
+        "{path}: line {line} is {len} bytes long, over the limit of {limit} bytes \
+         (not prose? raise --max-line-bytes to analyse it anyway)"
+    )]
+    LineTooLong {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// Length of the line in bytes.
+        len: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// Two MinHash signatures built with different parameters were compared.
+    #[error("incompatible signatures: {left} vs {right}")]
+    IncompatibleSignatures {
+        /// Parameters of the left signature.
+        left: String,
+        /// Parameters of the right signature.
+        right: String,
+    },
+    /// A parameter is out of its valid range.
+    #[error("invalid parameter {name} = {value}: {reason}")]
+    InvalidParameter {
+        /// Parameter name, as on the command line.
+        name: &'static str,
+        /// The rejected value.
+        value: String,
+        /// What the valid range is.
+        reason: &'static str,
+    },
+    /// No input could be analysed at all.
+    #[error("no document could be analysed")]
+    NothingToAnalyse,
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

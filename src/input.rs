@@ -1,0 +1,259 @@
+//! Reading documents from files and directories, with the checks that turn
+//! bad input into clear errors (missing, empty, binary, invalid UTF-8, one
+//! enormous line) instead of nonsense or panics.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::text::LineIndex;
+
+/// File extensions (lower case) that a directory walk picks up.
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md"];
+/// Default limit on the length of one line, in bytes.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
+
+/// One document to analyse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputDoc {
+    /// Identifier: the file stem, made unique if two files share it.
+    pub id: String,
+    /// Path as given (for reports).
+    pub path: String,
+    /// The file's text, exactly as on disk.
+    pub text: String,
+}
+
+impl InputDoc {
+    /// A document from memory.
+    pub fn new(id: impl Into<String>, path: impl Into<String>, text: impl Into<String>) -> Self {
+        InputDoc {
+            id: id.into(),
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Options for [`load_paths`].
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Files with a longer line are rejected.
+    pub max_line_bytes: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+        }
+    }
+}
+
+/// What [`load_paths`] read, and what it had to skip.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Documents read successfully, in argument order (directories sorted by
+    /// file name).
+    pub docs: Vec<InputDoc>,
+    /// Inputs that could not be used, with the reason.
+    pub skipped: Vec<Error>,
+}
+
+/// Reads every path: files directly, directories recursively (files with a
+/// [`TEXT_EXTENSIONS`] extension, hidden entries skipped, sorted by name).
+/// Problems with one input are collected in [`Loaded::skipped`] so the others
+/// can still be analysed.
+pub fn load_paths(paths: &[PathBuf], opts: LoadOptions) -> Loaded {
+    let mut loaded = Loaded::default();
+    for path in paths {
+        if !path.exists() {
+            loaded.skipped.push(Error::NotFound { path: path.clone() });
+            continue;
+        }
+        if path.is_dir() {
+            let files = match text_files_in(path) {
+                Ok(files) => files,
+                Err(e) => {
+                    loaded.skipped.push(e);
+                    continue;
+                }
+            };
+            if files.is_empty() {
+                loaded
+                    .skipped
+                    .push(Error::NoTextFiles { path: path.clone() });
+            }
+            for file in files {
+                push_file(&mut loaded, &file, opts);
+            }
+        } else {
+            push_file(&mut loaded, path, opts);
+        }
+    }
+    make_ids_unique(&mut loaded.docs);
+    loaded
+}
+
+fn push_file(loaded: &mut Loaded, path: &Path, opts: LoadOptions) {
+    match read_document(path, opts) {
+        Ok(doc) => loaded.docs.push(doc),
+        Err(e) => loaded.skipped.push(e),
+    }
+}
+
+fn text_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::Io {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let ext = entry
+            .path()
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if ext.is_some_and(|e| TEXT_EXTENSIONS.contains(&e.as_str())) {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// Reads and checks one file.
+pub fn read_document(path: &Path, opts: LoadOptions) -> Result<InputDoc> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = check_text(path, bytes, opts)?;
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    Ok(InputDoc {
+        id,
+        path: path.display().to_string(),
+        text,
+    })
+}
+
+/// Validates raw bytes as an analysable text.
+pub fn check_text(path: &Path, bytes: Vec<u8>, opts: LoadOptions) -> Result<String> {
+    let line_of =
+        |bytes: &[u8], offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+            line: line_of(&bytes, offset),
+            offset,
+        });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            return Err(Error::InvalidUtf8 {
+                path: path.to_path_buf(),
+                line: line_of(&bytes, offset),
+                offset,
+            });
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let (line, len) = LineIndex::new(&text).longest_line(text.len());
+    if len > opts.max_line_bytes {
+        return Err(Error::LineTooLong {
+            path: path.to_path_buf(),
+            line,
+            len,
+            limit: opts.max_line_bytes,
+        });
+    }
+    Ok(text)
+}
+
+/// Gives documents that share a file stem their path as id instead.
+fn make_ids_unique(docs: &mut [InputDoc]) {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for d in docs.iter() {
+        *count.entry(d.id.clone()).or_default() += 1;
+    }
+    for d in docs.iter_mut() {
+        if count[&d.id] > 1 {
+            d.id = d.path.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(bytes: &[u8]) -> Result<String> {
+        check_text(
+            Path::new("x.txt"),
+            bytes.to_vec(),
+            LoadOptions { max_line_bytes: 10 },
+        )
+    }
+
+    #[test]
+    fn classifies_bad_bytes() {
+        assert!(matches!(check(b""), Err(Error::Empty { .. })));
+        assert!(matches!(check(b" \n\t\n"), Err(Error::Empty { .. })));
+        assert!(matches!(
+            check(b"ok\nbad \xff here"),
+            Err(Error::InvalidUtf8 {
+                line: 2,
+                offset: 7,
+                ..
+            })
+        ));
+        assert!(matches!(
+            check(b"a\nb\nc\0"),
+            Err(Error::Binary {
+                line: 3,
+                offset: 5,
+                ..
+            })
+        ));
+        assert!(matches!(
+            check(b"short\nthis line is too long\nok"),
+            Err(Error::LineTooLong {
+                line: 2,
+                len: 21,
+                limit: 10,
+                ..
+            })
+        ));
+        assert_eq!(check(b"fine\ntext").unwrap(), "fine\ntext");
+    }
+
+    #[test]
+    fn duplicate_stems_get_paths_as_ids() {
+        let mut docs = vec![
+            InputDoc::new("a", "x/a.txt", "t"),
+            InputDoc::new("a", "y/a.txt", "t"),
+            InputDoc::new("b", "b.txt", "t"),
+        ];
+        make_ids_unique(&mut docs);
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["x/a.txt", "y/a.txt", "b"]);
+    }
+}

@@ -1,0 +1,223 @@
+//! Locality-sensitive hashing by banding MinHash signatures.
+//!
+//! A signature of `k` values is cut into `b` bands of `r` rows (`b · r ≤ k`);
+//! two signatures become candidates when all rows of at least one band agree,
+//! which happens with probability `1 − (1 − s^r)^b` for Jaccard similarity
+//! `s`. [`LshParams::for_threshold`] picks `b` and `r` for a threshold `t` by
+//! minimising the weighted false-positive area `∫₀ᵗ P(s) ds` plus the
+//! false-negative area `∫ₜ¹ 1 − P(s) ds` (as in datasketch and gaoya).
+//! Candidates are only candidates: callers verify them against the exact
+//! similarity.
+
+use ahash::AHashMap;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::error::{Error, Result};
+use crate::minhash::Signature;
+
+/// Banding parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LshParams {
+    /// Number of bands.
+    pub bands: usize,
+    /// Rows (signature values) per band.
+    pub rows: usize,
+}
+
+/// Probability that a pair with Jaccard similarity `s` becomes a candidate
+/// under `bands` × `rows` banding.
+pub fn candidate_probability(s: f64, bands: usize, rows: usize) -> f64 {
+    1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
+}
+
+fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> f64 {
+    // Composite Simpson's rule; the integrands are smooth.
+    const STEPS: usize = 256;
+    if hi <= lo {
+        return 0.0;
+    }
+    let h = (hi - lo) / STEPS as f64;
+    let mut sum = f(lo) + f(hi);
+    for i in 1..STEPS {
+        let x = lo + i as f64 * h;
+        sum += if i % 2 == 1 { 4.0 } else { 2.0 } * f(x);
+    }
+    sum * h / 3.0
+}
+
+impl LshParams {
+    /// Chooses bands and rows for `permutations` values and a similarity
+    /// `threshold` in `(0, 1)`, minimising `fp_weight · FP + fn_weight · FN`
+    /// (see the module docs).
+    pub fn for_threshold(
+        threshold: f64,
+        permutations: usize,
+        fp_weight: f64,
+        fn_weight: f64,
+    ) -> Result<LshParams> {
+        if !(threshold > 0.0 && threshold < 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "threshold",
+                value: threshold.to_string(),
+                reason: "must be strictly between 0 and 1",
+            });
+        }
+        if permutations == 0 {
+            return Err(Error::InvalidParameter {
+                name: "permutations",
+                value: "0".into(),
+                reason: "must be at least 1",
+            });
+        }
+        let mut best = (f64::INFINITY, LshParams { bands: 1, rows: 1 });
+        for bands in 1..=permutations {
+            for rows in 1..=permutations / bands {
+                let fp = integrate(|s| candidate_probability(s, bands, rows), 0.0, threshold);
+                let fneg = integrate(
+                    |s| 1.0 - candidate_probability(s, bands, rows),
+                    threshold,
+                    1.0,
+                );
+                let err = fp_weight * fp + fn_weight * fneg;
+                if err < best.0 {
+                    best = (err, LshParams { bands, rows });
+                }
+            }
+        }
+        Ok(best.1)
+    }
+}
+
+/// An LSH index: one bucket map per band, from band hash to item ids.
+#[derive(Debug, Clone)]
+pub struct LshIndex {
+    params: LshParams,
+    buckets: Vec<AHashMap<u64, Vec<u32>>>,
+}
+
+impl LshIndex {
+    /// An empty index.
+    pub fn new(params: LshParams) -> LshIndex {
+        LshIndex {
+            params,
+            buckets: (0..params.bands).map(|_| AHashMap::new()).collect(),
+        }
+    }
+
+    /// The banding parameters.
+    pub fn params(&self) -> LshParams {
+        self.params
+    }
+
+    /// Hash of band `band` of a signature (stable: XXH3 of the values).
+    pub fn band_key(&self, signature: &Signature, band: usize) -> u64 {
+        let r = self.params.rows;
+        let vals = &signature.values()[band * r..(band + 1) * r];
+        let mut buf = [0u8; 4 * 64];
+        if r <= 64 {
+            for (c, v) in buf.chunks_exact_mut(4).zip(vals) {
+                c.copy_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&buf[..4 * r], band as u64)
+        } else {
+            let bytes: Vec<u8> = vals.iter().flat_map(|v| v.to_le_bytes()).collect();
+            xxh3_64_with_seed(&bytes, band as u64)
+        }
+    }
+
+    /// Adds item `id`. Signatures of empty sets are not indexed.
+    pub fn insert(&mut self, id: u32, signature: &Signature) -> Result<()> {
+        if signature.values().len() < self.params.bands * self.params.rows {
+            return Err(Error::InvalidParameter {
+                name: "permutations",
+                value: signature.values().len().to_string(),
+                reason: "signature shorter than bands x rows",
+            });
+        }
+        if signature.is_empty() {
+            return Ok(());
+        }
+        for band in 0..self.params.bands {
+            let key = self.band_key(signature, band);
+            self.buckets[band].entry(key).or_default().push(id);
+        }
+        Ok(())
+    }
+
+    /// All candidate pairs `(a, b)` with `a < b`, sorted and without
+    /// duplicates. `keep(a, b)` can drop pairs early (e.g. two sentences of
+    /// the same document).
+    pub fn candidates(&self, mut keep: impl FnMut(u32, u32) -> bool) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        for band in &self.buckets {
+            for ids in band.values() {
+                if ids.len() < 2 {
+                    continue;
+                }
+                for (i, &a) in ids.iter().enumerate() {
+                    for &b in &ids[i + 1..] {
+                        let pair = if a < b { (a, b) } else { (b, a) };
+                        if pair.0 != pair.1 && keep(pair.0, pair.1) {
+                            out.push(pair);
+                        }
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::minhash::{MinHashParams, MinHasher};
+
+    #[test]
+    fn params_fit_in_permutations_and_place_the_s_curve_near_the_threshold() {
+        for &t in &[0.3, 0.5, 0.8, 0.9] {
+            let p = LshParams::for_threshold(t, 128, 0.5, 0.5).unwrap();
+            assert!(p.bands * p.rows <= 128);
+            // The S-curve's steepest point (1/b)^(1/r) lies close to t.
+            let knee = (1.0 / p.bands as f64).powf(1.0 / p.rows as f64);
+            assert!((knee - t).abs() < 0.12, "t={t} {p:?} knee={knee}");
+            assert!(candidate_probability(t + 0.15, p.bands, p.rows) > 0.8);
+        }
+    }
+
+    #[test]
+    fn higher_threshold_means_more_rows() {
+        let lo = LshParams::for_threshold(0.3, 128, 0.5, 0.5).unwrap();
+        let hi = LshParams::for_threshold(0.9, 128, 0.5, 0.5).unwrap();
+        assert!(hi.rows > lo.rows);
+    }
+
+    #[test]
+    fn rejects_bad_threshold() {
+        assert!(LshParams::for_threshold(0.0, 128, 0.5, 0.5).is_err());
+        assert!(LshParams::for_threshold(1.0, 128, 0.5, 0.5).is_err());
+        assert!(LshParams::for_threshold(f64::NAN, 128, 0.5, 0.5).is_err());
+    }
+
+    #[test]
+    fn similar_sets_collide_dissimilar_do_not() {
+        let h = MinHasher::new(MinHashParams {
+            permutations: 128,
+            seed: 9,
+            shingle_size: 3,
+        })
+        .unwrap();
+        let a: Vec<u64> = (0..100).collect();
+        let b: Vec<u64> = (5..105).collect(); // J = 95/105
+        let c: Vec<u64> = (1000..1100).collect();
+        let p = LshParams::for_threshold(0.7, 128, 0.5, 0.5).unwrap();
+        let mut idx = LshIndex::new(p);
+        idx.insert(0, &h.signature(&a)).unwrap();
+        idx.insert(1, &h.signature(&b)).unwrap();
+        idx.insert(2, &h.signature(&c)).unwrap();
+        assert_eq!(idx.candidates(|_, _| true), vec![(0, 1)]);
+        assert!(idx.candidates(|_, _| false).is_empty());
+    }
+}

@@ -1,0 +1,291 @@
+//! Seeded MinHash signatures: one-permutation hashing with optimal
+//! densification.
+//!
+//! # Scheme
+//! A signature has `k` bins (`--permutations`, default 128). Each shingle hash
+//! `x` is re-mixed with the seed, `h = fmix64(x ^ seed')`; the high 32 bits of
+//! `h` pick the bin (`(hi * k) >> 32`) and the low 32 bits are the value, and
+//! each bin keeps its minimum value. This is *one-permutation hashing*
+//! (Li, Owen & Zhang, NIPS 2012): one hash per shingle instead of `k`, so a
+//! signature costs O(|set| + k) rather than O(|set| · k).
+//!
+//! Bins that no shingle fell into are filled by *optimal densification*
+//! (Shrivastava, ICML 2017): empty bin `i` probes bins
+//! `g(i, 1), g(i, 2), …` (a seeded hash of the bin and attempt number) and
+//! copies the value of the first non-empty one. Both sets of a pair probe the
+//! same sequence, so the probability that bin `i` agrees is again the Jaccard
+//! similarity, and the variance is close to that of `k` independent
+//! permutations even for sets much smaller than `k` (short sentences).
+//!
+//! Values are 32 bits, so a 128-bin signature takes 512 bytes. Everything is a
+//! pure function of the shingle hashes and the seed: signatures are identical
+//! on every machine and at every thread count.
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// Default number of permutations (bins).
+pub const DEFAULT_PERMUTATIONS: usize = 128;
+/// Identifies the scheme in reports and compatibility checks.
+pub const SCHEME: &str = "oph-optimal-densification/xxh3-fmix64/u32";
+
+/// Parameters that a signature carries; signatures are comparable only when
+/// all of them are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct MinHashParams {
+    /// Number of bins (permutations).
+    pub permutations: usize,
+    /// Seed for the bin/value hash and the densification probes.
+    pub seed: u64,
+    /// Word n-gram size of the shingles that were hashed.
+    pub shingle_size: usize,
+}
+
+impl std::fmt::Display for MinHashParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} permutations={} seed={} shingle={}",
+            SCHEME, self.permutations, self.seed, self.shingle_size
+        )
+    }
+}
+
+/// A MinHash signature with the parameters it was built with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    params: MinHashParams,
+    /// True if the shingle set was empty (then every value is `u32::MAX`).
+    empty: bool,
+    values: Box<[u32]>,
+}
+
+impl Signature {
+    /// The parameters the signature was built with.
+    pub fn params(&self) -> &MinHashParams {
+        &self.params
+    }
+
+    /// The bin values.
+    pub fn values(&self) -> &[u32] {
+        &self.values
+    }
+
+    /// True if it was built from an empty set.
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// Estimated Jaccard similarity: the fraction of bins that agree. An error
+    /// if the signatures were built with different parameters; 0 if either
+    /// set was empty.
+    pub fn jaccard(&self, other: &Signature) -> Result<f64> {
+        if self.params != other.params {
+            return Err(Error::IncompatibleSignatures {
+                left: self.params.to_string(),
+                right: other.params.to_string(),
+            });
+        }
+        if self.empty || other.empty {
+            return Ok(0.0);
+        }
+        let equal = self
+            .values
+            .iter()
+            .zip(other.values.iter())
+            .filter(|(a, b)| a == b)
+            .count();
+        Ok(equal as f64 / self.values.len() as f64)
+    }
+}
+
+/// Builds signatures for given parameters.
+#[derive(Debug, Clone)]
+pub struct MinHasher {
+    params: MinHashParams,
+    mix_seed: u64,
+    probe_seed: u64,
+}
+
+/// MurmurHash3's 64-bit finalizer: a bijective, well-avalanching mixer.
+#[inline]
+fn fmix64(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// SplitMix64 step, used to derive sub-seeds.
+fn splitmix64(x: u64) -> u64 {
+    fmix64(x.wrapping_add(0x9e37_79b9_7f4a_7c15))
+}
+
+impl MinHasher {
+    /// A hasher for `params`; `permutations` must be in `1..=65536` and
+    /// `shingle_size` at least 1.
+    pub fn new(params: MinHashParams) -> Result<MinHasher> {
+        if params.permutations == 0 || params.permutations > 65_536 {
+            return Err(Error::InvalidParameter {
+                name: "permutations",
+                value: params.permutations.to_string(),
+                reason: "must be between 1 and 65536",
+            });
+        }
+        if params.shingle_size == 0 {
+            return Err(Error::InvalidParameter {
+                name: "shingle",
+                value: "0".into(),
+                reason: "must be at least 1",
+            });
+        }
+        let mix_seed = splitmix64(params.seed ^ 0x6d69_6e68_6173_6831);
+        let probe_seed = splitmix64(mix_seed);
+        Ok(MinHasher {
+            params,
+            mix_seed,
+            probe_seed,
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &MinHashParams {
+        &self.params
+    }
+
+    /// The signature of a set of shingle hashes (duplicates are harmless).
+    pub fn signature(&self, shingles: &[u64]) -> Signature {
+        let k = self.params.permutations;
+        let mut values = vec![u32::MAX; k].into_boxed_slice();
+        let mut filled = vec![false; k];
+        let mut nonempty = 0usize;
+        for &x in shingles {
+            let h = fmix64(x ^ self.mix_seed);
+            let bin = (((h >> 32) * k as u64) >> 32) as usize;
+            let v = h as u32;
+            if !filled[bin] {
+                filled[bin] = true;
+                nonempty += 1;
+                values[bin] = v;
+            } else if v < values[bin] {
+                values[bin] = v;
+            }
+        }
+        if nonempty == 0 {
+            return Signature {
+                params: self.params,
+                empty: true,
+                values,
+            };
+        }
+        if nonempty < k {
+            for i in 0..k {
+                if filled[i] {
+                    continue;
+                }
+                let mut attempt = 1u64;
+                loop {
+                    let g = fmix64(
+                        self.probe_seed
+                            ^ ((i as u64) << 32 | attempt).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                    );
+                    let j = (((g >> 32) * k as u64) >> 32) as usize;
+                    if filled[j] {
+                        values[i] = values[j];
+                        break;
+                    }
+                    attempt += 1;
+                }
+            }
+        }
+        Signature {
+            params: self.params,
+            empty: false,
+            values,
+        }
+    }
+
+    /// Signatures of many sets, computed in parallel with rayon; the result is
+    /// in input order and identical at any thread count.
+    pub fn signatures<S: AsRef<[u64]> + Sync>(&self, sets: &[S]) -> Vec<Signature> {
+        sets.par_iter()
+            .map(|s| self.signature(s.as_ref()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hasher(k: usize, seed: u64) -> MinHasher {
+        MinHasher::new(MinHashParams {
+            permutations: k,
+            seed,
+            shingle_size: 5,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn identical_sets_estimate_one() {
+        let h = hasher(128, 1);
+        let a: Vec<u64> = (0..50).collect();
+        assert_eq!(h.signature(&a).jaccard(&h.signature(&a)).unwrap(), 1.0);
+    }
+
+    #[test]
+    fn disjoint_sets_estimate_near_zero() {
+        let h = hasher(128, 1);
+        let a: Vec<u64> = (0..500).collect();
+        let b: Vec<u64> = (1000..1500).collect();
+        assert!(h.signature(&a).jaccard(&h.signature(&b)).unwrap() < 0.05);
+    }
+
+    #[test]
+    fn single_element_sets_fill_every_bin() {
+        let h = hasher(64, 3);
+        let s = h.signature(&[42]);
+        assert!(!s.is_empty());
+        assert!(s.values().iter().all(|&v| v == s.values()[0]));
+    }
+
+    #[test]
+    fn empty_set_is_flagged_and_scores_zero() {
+        let h = hasher(16, 0);
+        let e = h.signature(&[]);
+        assert!(e.is_empty());
+        assert_eq!(e.jaccard(&e).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn incompatible_signatures_are_an_error() {
+        let a = hasher(128, 1).signature(&[1, 2, 3]);
+        let b = hasher(128, 2).signature(&[1, 2, 3]);
+        let c = hasher(64, 1).signature(&[1, 2, 3]);
+        assert!(matches!(
+            a.jaccard(&b),
+            Err(Error::IncompatibleSignatures { .. })
+        ));
+        assert!(a.jaccard(&c).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_parameters() {
+        assert!(MinHasher::new(MinHashParams {
+            permutations: 0,
+            seed: 0,
+            shingle_size: 5
+        })
+        .is_err());
+    }
+
+    #[test]
+    fn signature_is_pinned() {
+        // The scheme is part of the output format: pin a few values.
+        let s = hasher(8, 7).signature(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(s.values(), PIN_SIGNATURE);
+    }
+}

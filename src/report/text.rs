@@ -1,0 +1,150 @@
+use std::io::Write;
+
+use crate::compare::{Comparison, Kind};
+
+/// Largest number of documents shown as a similarity matrix; above it the
+/// most similar pairs are listed instead.
+const MATRIX_LIMIT: usize = 12;
+/// Pairs listed when there is no matrix.
+const TOP_PAIRS: usize = 20;
+
+/// Writes the comparison as a text report: documents, pairwise similarity,
+/// then every shared group with its locations and text.
+pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
+    let count = |k: Kind| c.shared.iter().filter(|g| g.kind == k).count();
+    writeln!(
+        out,
+        "syndic compare: {} documents; {} verbatim, {} near-duplicate and {} boilerplate shared sentence groups",
+        c.documents.len(),
+        count(Kind::Verbatim),
+        count(Kind::Near),
+        count(Kind::Boilerplate)
+    )?;
+    writeln!(
+        out,
+        "(word {}-grams for documents, {}-grams for sentences; {} permutations; seed {}; threshold {})",
+        c.params.document_shingle,
+        c.params.sentence_shingle,
+        c.params.permutations,
+        c.params.seed,
+        c.params.threshold
+    )?;
+    for s in &c.skipped {
+        writeln!(out, "skipped: {}", s.error)?;
+    }
+
+    writeln!(out, "\nDOCUMENTS")?;
+    let idw = c
+        .documents
+        .iter()
+        .map(|d| d.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    writeln!(
+        out,
+        "  {:>3}  {:<idw$}  {:>6}  {:>9}  {:>6}  {:>11}  {:>7}  path",
+        "#", "id", "words", "sentences", "shared", "boilerplate", "shared%"
+    )?;
+    for (i, d) in c.documents.iter().enumerate() {
+        writeln!(
+            out,
+            "  {:>3}  {:<idw$}  {:>6}  {:>9}  {:>6}  {:>11}  {:>6.1}%  {}",
+            i + 1,
+            d.id,
+            d.words,
+            d.sentences,
+            d.shared_sentences,
+            d.boilerplate_sentences,
+            d.shared_fraction * 100.0,
+            d.path
+        )?;
+    }
+
+    let n = c.documents.len();
+    if n >= 2 {
+        if n <= MATRIX_LIMIT {
+            writeln!(
+                out,
+                "\nSIMILARITY (exact Jaccard of word {}-grams; MinHash estimate in brackets; shared sentences after /)",
+                c.params.document_shingle
+            )?;
+            let index = |id: &str| c.documents.iter().position(|d| d.id == id);
+            let mut cell = vec![vec![String::new(); n]; n];
+            for p in &c.pairs {
+                if let (Some(a), Some(b)) = (index(&p.a), index(&p.b)) {
+                    let s = format!(
+                        "{:.3} [{:.2}] /{}",
+                        p.jaccard, p.jaccard_estimate, p.shared_sentences
+                    );
+                    cell[a][b] = s.clone();
+                    cell[b][a] = s;
+                }
+            }
+            write!(out, "  {:>3} ", "")?;
+            for j in 0..n {
+                write!(out, " {:>16}", j + 1)?;
+            }
+            writeln!(out)?;
+            for (i, row) in cell.iter().enumerate() {
+                write!(out, "  {:>3} ", i + 1)?;
+                for (j, s) in row.iter().enumerate() {
+                    let s = if i == j { "-" } else { s.as_str() };
+                    write!(out, " {s:>16}")?;
+                }
+                writeln!(out)?;
+            }
+        } else {
+            writeln!(
+                out,
+                "\nMOST SIMILAR PAIRS (exact Jaccard of word {}-grams)",
+                c.params.document_shingle
+            )?;
+            let mut pairs: Vec<_> = c.pairs.iter().collect();
+            pairs.sort_by(|x, y| {
+                y.jaccard
+                    .total_cmp(&x.jaccard)
+                    .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+            });
+            for p in pairs.into_iter().take(TOP_PAIRS) {
+                writeln!(
+                    out,
+                    "  {:.3} [{:.2}]  {} <-> {}  (containment {:.2} / {:.2}, {} shared sentences)",
+                    p.jaccard,
+                    p.jaccard_estimate,
+                    p.a,
+                    p.b,
+                    p.containment_a_in_b,
+                    p.containment_b_in_a,
+                    p.shared_sentences
+                )?;
+            }
+        }
+    }
+
+    writeln!(out, "\nSHARED SENTENCES")?;
+    if c.shared.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for (i, g) in c.shared.iter().enumerate() {
+        let how = match g.kind {
+            Kind::Verbatim => "verbatim".to_string(),
+            Kind::Near => format!(
+                "near-duplicate, similarity {:.2}, containment {:.2}",
+                g.similarity, g.containment
+            ),
+            Kind::Boilerplate => "boilerplate (page furniture, not reuse)".to_string(),
+        };
+        writeln!(out, "\n  [{}] {}, in {} documents", i + 1, how, g.documents)?;
+        for m in &g.members {
+            writeln!(
+                out,
+                "    {}:{} (bytes {}..{})",
+                m.doc, m.line, m.start, m.end
+            )?;
+            let text: String = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            writeln!(out, "      {text}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,334 @@
+//! Text: Unicode normalization, word tokens and sentences, each with its byte
+//! span in the original text.
+//!
+//! Nothing here hashes; [`crate::shingle`] turns normalized tokens into
+//! hashes. Matching works on *normalized* tokens (NFKC, lower-cased, quotes and
+//! dashes unified, punctuation stripped) while every token and sentence keeps
+//! the half-open byte [`Span`] of the original text it came from, so a report
+//! can always quote `&source[span.start..span.end]`.
+
+pub mod sentence;
+
+use std::ops::Range;
+
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use unicode_segmentation::UnicodeSegmentation;
+
+pub use sentence::split_sentences;
+
+/// A half-open byte range `start..end` into an original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A new span; `start <= end`.
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True if the span covers no byte.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The text this span covers in `source`.
+    pub fn slice<'a>(&self, source: &'a str) -> &'a str {
+        &source[self.start..self.end]
+    }
+}
+
+/// Maps a character of an already NFKC-normalized, lower-cased string to the
+/// form used for matching: typographic quotes become ASCII quotes and all
+/// dashes become `-`.
+pub fn unify_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        c => c,
+    }
+}
+
+/// Normalizes a text for display-level comparison: Unicode NFKC, lower case,
+/// unified quotes and dashes, runs of whitespace collapsed to one space and
+/// trimmed. Punctuation is kept (see [`normalize_word`] for the matching form).
+///
+/// ```
+/// assert_eq!(syndic::text::normalize("  “Ｈello”\u{2014}World  "), "\"hello\"-world");
+/// ```
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(unify_char(c));
+    }
+    out
+}
+
+/// Appends the matching form of one word to `out`: NFKC, lower case, and only
+/// its alphanumeric characters (so `U.S.` and `US` match, as do `don't` and
+/// `don’t`). Returns false if nothing was appended (the word had no letter or
+/// digit).
+pub fn normalize_word(word: &str, out: &mut String) -> bool {
+    let before = out.len();
+    if word.is_ascii() {
+        out.extend(
+            word.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+    } else if is_nfkc_quick(word.chars()) == IsNormalized::Yes {
+        out.extend(
+            word.chars()
+                .flat_map(char::to_lowercase)
+                .filter(|c| c.is_alphanumeric()),
+        );
+    } else {
+        out.extend(
+            word.nfkc()
+                .flat_map(char::to_lowercase)
+                .filter(|c| c.is_alphanumeric()),
+        );
+    }
+    out.len() > before
+}
+
+/// The word tokens of a text: original spans and normalized forms, stored
+/// without one allocation per token.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    spans: Vec<Span>,
+    /// All normalized tokens concatenated.
+    norm: String,
+    /// `norm_ends[i]` is where token `i` ends in `norm`.
+    norm_ends: Vec<u32>,
+}
+
+impl Tokens {
+    /// Tokenizes `text` into words (Unicode UAX #29 word boundaries), keeping
+    /// segments that contain at least one letter or digit.
+    pub fn new(text: &str) -> Tokens {
+        let mut tokens = Tokens {
+            spans: Vec::with_capacity(text.len() / 6),
+            norm: String::with_capacity(text.len()),
+            norm_ends: Vec::with_capacity(text.len() / 6),
+        };
+        for (start, word) in text.split_word_bound_indices() {
+            let first = word.as_bytes()[0];
+            // Fast reject of whitespace and ASCII punctuation segments.
+            if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
+                continue;
+            }
+            if normalize_word(word, &mut tokens.norm) {
+                tokens.spans.push(Span::new(start, start + word.len()));
+                tokens.norm_ends.push(tokens.norm.len() as u32);
+            }
+        }
+        tokens
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True if there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The byte span of token `i` in the original text.
+    pub fn span(&self, i: usize) -> Span {
+        self.spans[i]
+    }
+
+    /// All token spans.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// The normalized form of token `i`.
+    pub fn norm(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.norm_ends[i - 1] as usize
+        };
+        &self.norm[start..self.norm_ends[i] as usize]
+    }
+
+    /// Normalized forms of all tokens, in order.
+    pub fn norms(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(move |i| self.norm(i))
+    }
+
+    /// Index range of the tokens whose spans start inside `span`.
+    pub fn range_within(&self, span: Span) -> Range<usize> {
+        let lo = self.spans.partition_point(|s| s.start < span.start);
+        let hi = self.spans.partition_point(|s| s.start < span.end);
+        lo..hi
+    }
+}
+
+/// A sentence: its byte span and the range of its tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte span in the original text (trimmed of surrounding whitespace).
+    pub span: Span,
+    /// Indices into the document's [`Tokens`].
+    pub tokens: Range<usize>,
+}
+
+/// A text split into tokens and sentences.
+#[derive(Debug, Clone, Default)]
+pub struct Analyzed {
+    /// The word tokens.
+    pub tokens: Tokens,
+    /// The sentences, in order.
+    pub sentences: Vec<Sentence>,
+}
+
+impl Analyzed {
+    /// Tokenizes and sentence-splits `text`.
+    pub fn new(text: &str) -> Analyzed {
+        let tokens = Tokens::new(text);
+        let sentences = split_sentences(text)
+            .into_iter()
+            .map(|span| Sentence {
+                span,
+                tokens: tokens.range_within(span),
+            })
+            .collect();
+        Analyzed { tokens, sentences }
+    }
+}
+
+/// Maps byte offsets to 1-based line numbers.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line breaks of `text`.
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex {
+            newlines: memchr_all(b'\n', text.as_bytes()),
+        }
+    }
+
+    /// The 1-based line containing byte `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < offset) + 1
+    }
+
+    /// The longest line: (1-based line number, length in bytes).
+    pub fn longest_line(&self, text_len: usize) -> (usize, usize) {
+        let mut best = (1, 0);
+        let mut start = 0;
+        for (i, &nl) in self
+            .newlines
+            .iter()
+            .chain(std::iter::once(&text_len))
+            .enumerate()
+        {
+            if nl - start > best.1 {
+                best = (i + 1, nl - start);
+            }
+            start = nl + 1;
+        }
+        best
+    }
+}
+
+fn memchr_all(needle: u8, haystack: &[u8]) -> Vec<usize> {
+    haystack
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == needle).then_some(i))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norms(text: &str) -> Vec<String> {
+        Tokens::new(text).norms().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn tokens_are_normalized_and_spans_match_source() {
+        let text = "“Don’t” — said the U.S. envoy, ﬁnally; 20% of 3.5 ÉLAN";
+        let tokens = Tokens::new(text);
+        assert_eq!(
+            norms(text),
+            ["dont", "said", "the", "us", "envoy", "finally", "20", "of", "35", "élan"]
+        );
+        let originals: Vec<&str> = tokens.spans().iter().map(|s| s.slice(text)).collect();
+        assert_eq!(
+            originals,
+            ["Don’t", "said", "the", "U.S", "envoy", "ﬁnally", "20", "of", "3.5", "ÉLAN"]
+        );
+    }
+
+    #[test]
+    fn quotes_and_apostrophes_unify() {
+        assert_eq!(norms("don't"), norms("don’t"));
+        assert_eq!(norms("al-Assad"), norms("al‐Assad"));
+        assert_eq!(normalize("a – b"), normalize("a - b"));
+        assert_eq!(normalize("‘x’"), "'x'");
+    }
+
+    #[test]
+    fn fullwidth_and_compatibility_forms_fold() {
+        assert_eq!(norms("ＡＢＣ１２３"), ["abc123"]);
+        assert_eq!(norms("Straße"), ["straße"]);
+    }
+
+    #[test]
+    fn punctuation_only_yields_no_tokens() {
+        assert!(Tokens::new("-- ... !!! “ ”").is_empty());
+        assert!(Tokens::new("").is_empty());
+    }
+
+    #[test]
+    fn range_within_selects_tokens_of_a_sentence() {
+        let text = "One two. Three four five.";
+        let a = Analyzed::new(text);
+        assert_eq!(a.sentences.len(), 2);
+        assert_eq!(a.sentences[0].tokens, 0..2);
+        assert_eq!(a.sentences[1].tokens, 2..5);
+    }
+
+    #[test]
+    fn line_index() {
+        let text = "a\nbb\n\nccc";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line(0), 1);
+        assert_eq!(idx.line(2), 2);
+        assert_eq!(idx.line(6), 4);
+        assert_eq!(idx.longest_line(text.len()), (4, 3));
+    }
+}
