@@ -57,7 +57,7 @@ pub struct CompareOpts {
     #[arg(long, default_value_t = crate::compare::DEFAULT_SEED)]
     pub seed: u64,
     /// Jaccard similarity threshold for near-duplicate sentences, in (0, 1).
-    #[arg(long, default_value_t = 0.5, value_name = "T")]
+    #[arg(long, default_value_t = 0.45, value_name = "T")]
     pub threshold: f64,
     /// Containment of a shorter sentence in a longer one that makes it a
     /// near duplicate (trimmed copy), in (0, 1].

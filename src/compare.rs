@@ -79,7 +79,7 @@ impl Default for CompareConfig {
             sentence_shingle: shingle::DEFAULT_SENTENCE_SHINGLE,
             permutations: crate::minhash::DEFAULT_PERMUTATIONS,
             seed: DEFAULT_SEED,
-            threshold: 0.5,
+            threshold: 0.45,
             containment: 0.8,
             min_words: 5,
             min_content_words: 3,
@@ -88,6 +88,11 @@ impl Default for CompareConfig {
         }
     }
 }
+
+/// Share of the similarity threshold at which sentence LSH proposes
+/// candidates: alignment similarity runs well above bigram Jaccard (a changed
+/// word costs one aligned word but two bigrams), so LSH must look lower.
+const LSH_SHARE: f64 = 0.4;
 
 /// Default seed.
 pub const DEFAULT_SEED: u64 = 42;
@@ -257,6 +262,8 @@ struct DocAnalysis {
     /// Per token: is it a content word (not a stopword, not a capitalised
     /// word inside a sentence)?
     content: Vec<bool>,
+    /// Per token: is it a stopword?
+    stop: Vec<bool>,
     shingles: Vec<u64>,
     lines: LineIndex,
 }
@@ -267,8 +274,10 @@ struct Class {
     members: Vec<(u32, u32)>,
     /// Shingle set (sorted).
     shingles: Vec<u64>,
-    /// Content-word hashes (sorted, deduplicated).
-    content: Vec<u64>,
+    /// Token hashes of the sentence, in order.
+    tokens: Vec<u64>,
+    /// Per token: is it a content word?
+    content: Vec<bool>,
     /// Number of words.
     words: usize,
     /// Too short or too empty to be reuse.
@@ -346,7 +355,8 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
     let classes = build_classes(&analyses, config, &sent_shingler);
 
     // 3. Sentence signatures and LSH over non-fragment classes.
-    let sent_lsh = LshParams::for_threshold(config.threshold / 2.0, config.permutations, 0.5, 0.5)?;
+    let sent_lsh =
+        LshParams::for_threshold(config.threshold * LSH_SHARE, config.permutations, 0.5, 0.5)?;
     let eligible: Vec<u32> = (0..classes.len() as u32)
         .filter(|&c| !classes[c as usize].fragment)
         .collect();
@@ -569,14 +579,14 @@ fn analyse(text: &str, shingler: &Shingler) -> DocAnalysis {
     let analyzed = Analyzed::new(text);
     let token_hashes = shingler.token_hashes(&analyzed.tokens);
     let shingles = shingler.shingle_set(&token_hashes);
+    let stop: Vec<bool> = analyzed.tokens.norms().map(is_stopword).collect();
     let mut content = vec![false; analyzed.tokens.len()];
     for s in &analyzed.sentences {
         for i in s.tokens.clone() {
             let norm = analyzed.tokens.norm(i);
             let first = analyzed.tokens.span(i).slice(text).chars().next();
             let capitalised = i != s.tokens.start && first.is_some_and(char::is_uppercase);
-            content[i] =
-                !capitalised && !is_stopword(norm) && !norm.chars().all(|c| c.is_numeric());
+            content[i] = !capitalised && !stop[i] && !norm.chars().all(char::is_numeric);
         }
     }
     DocAnalysis {
@@ -584,6 +594,7 @@ fn analyse(text: &str, shingler: &Shingler) -> DocAnalysis {
         analyzed,
         token_hashes,
         content,
+        stop,
         shingles,
     }
 }
@@ -593,7 +604,7 @@ fn build_classes(
     config: &CompareConfig,
     shingler: &Shingler,
 ) -> Vec<Class> {
-    let mut by_key: AHashMap<Vec<u64>, u32> = AHashMap::new();
+    let mut by_key: AHashMap<&[u64], u32> = AHashMap::new();
     let mut classes: Vec<Class> = Vec::new();
     for (d, a) in analyses.iter().enumerate() {
         for (s, sent) in a.analyzed.sentences.iter().enumerate() {
@@ -605,21 +616,16 @@ fn build_classes(
                 Some(&id) => id,
                 None => {
                     let id = classes.len() as u32;
-                    by_key.insert(key.to_vec(), id);
-                    let mut content: Vec<u64> = sent
-                        .tokens
-                        .clone()
-                        .filter(|&i| a.content[i])
-                        .map(|i| a.token_hashes[i])
-                        .collect();
-                    content.sort_unstable();
-                    content.dedup();
+                    by_key.insert(key, id);
+                    let content: Vec<bool> = a.content[sent.tokens.clone()].to_vec();
                     let words = sent.tokens.len();
+                    let content_words = content.iter().filter(|&&c| c).count();
                     classes.push(Class {
                         members: Vec::new(),
-                        shingles: shingler.shingle_set(key),
+                        shingles: sentence_shingles(shingler, key, &a.stop[sent.tokens.clone()]),
                         fragment: words < config.min_words
-                            || content.len() < config.min_content_words,
+                            || content_words < config.min_content_words,
+                        tokens: key.to_vec(),
                         content,
                         words,
                         single_doc: Some(d as u32),
@@ -637,27 +643,103 @@ fn build_classes(
     classes
 }
 
-/// Verifies a candidate pair of classes; returns (Jaccard, containment) if
-/// the pair is near.
+/// Sentence shingles: the shingle set without n-grams made only of
+/// stopwords ("of the", "in a"), which are evidence of nothing. A sentence of
+/// nothing but such n-grams keeps them all.
+fn sentence_shingles(shingler: &Shingler, tokens: &[u64], stop: &[bool]) -> Vec<u64> {
+    let n = shingler.size().min(tokens.len());
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    shingler.for_each_shingle(tokens, |h| {
+        if !stop[i..i + n].iter().all(|&s| s) {
+            out.push(h);
+        }
+        i += 1;
+    });
+    if out.is_empty() {
+        return shingler.shingle_set(tokens);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Largest alignment table (cells) computed exactly; longer pairs are scored
+/// by their shared words instead.
+const MAX_ALIGNMENT_CELLS: usize = 4_000_000;
+
+/// Token alignment of two sentences: the longest common subsequence of their
+/// normalized words. Returns (aligned words, aligned content words).
+fn align(a: &Class, b: &Class) -> (usize, usize) {
+    let (n, m) = (a.tokens.len(), b.tokens.len());
+    if n * m > MAX_ALIGNMENT_CELLS {
+        // Upper bound of the LCS: the multiset intersection of the words.
+        let mut counts: AHashMap<u64, (usize, bool)> = AHashMap::new();
+        for (t, &c) in a.tokens.iter().zip(&a.content) {
+            let e = counts.entry(*t).or_insert((0, c));
+            e.0 += 1;
+        }
+        let (mut aligned, mut content) = (0, 0);
+        for (t, &c) in b.tokens.iter().zip(&b.content) {
+            if let Some(e) = counts.get_mut(t) {
+                if e.0 > 0 {
+                    e.0 -= 1;
+                    aligned += 1;
+                    content += usize::from(c && e.1);
+                }
+            }
+        }
+        return (aligned, content);
+    }
+    // DP over (i, j): (LCS length, content words in it), maximizing length
+    // first. Row by row; backtracking is unnecessary because the content
+    // count is carried along.
+    let mut prev = vec![(0u32, 0u32); m + 1];
+    let mut cur = vec![(0u32, 0u32); m + 1];
+    for i in 0..n {
+        for j in 0..m {
+            cur[j + 1] = if a.tokens[i] == b.tokens[j] {
+                let (l, c) = prev[j];
+                (l + 1, c + u32::from(a.content[i] && b.content[j]))
+            } else {
+                prev[j + 1].max(cur[j])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let (l, c) = prev[m];
+    (l as usize, c as usize)
+}
+
+/// Verifies a candidate pair of classes; returns (similarity, containment)
+/// if the pair is near. See the module docs for the rule.
 fn verify(a: &Class, b: &Class, config: &CompareConfig) -> Option<(f64, f64)> {
-    if a.words < config.min_words || b.words < config.min_words {
+    if a.fragment || b.fragment {
         return None;
     }
+    // Cheap exact prefilter on the shingle sets.
     let inter = shingle::intersection_len(&a.shingles, &b.shingles);
+    let smaller = a.shingles.len().min(b.shingles.len()).max(1);
     let union = a.shingles.len() + b.shingles.len() - inter;
     let jaccard = inter as f64 / union.max(1) as f64;
-    let smaller = a.shingles.len().min(b.shingles.len()).max(1);
-    let containment = inter as f64 / smaller as f64;
-    let near = jaccard >= config.threshold
-        || (containment >= config.containment && smaller + 1 >= config.min_words);
-    if !near {
+    if jaccard < config.threshold * PREFILTER
+        && (inter as f64 / smaller as f64) < config.containment * PREFILTER
+    {
         return None;
     }
-    if shingle::intersection_len(&a.content, &b.content) < config.min_content_words {
+    let (aligned, content) = align(a, b);
+    if content < config.min_content_words {
         return None;
     }
-    Some((jaccard, containment))
+    let similarity = 2.0 * aligned as f64 / (a.words + b.words) as f64;
+    let containment = aligned as f64 / a.words.min(b.words) as f64;
+    (similarity >= config.threshold || containment >= config.containment)
+        .then_some((similarity, containment))
 }
+
+/// Share of the threshold that the exact shingle Jaccard (or containment)
+/// must reach before the alignment is computed.
+const PREFILTER: f64 = 0.25;
 
 /// Union-find with path halving and union by size.
 struct UnionFind {
