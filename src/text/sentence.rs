@@ -1,26 +1,1871 @@
-//! Placeholder sentence splitter (replaced by the full one).
+//! Sentence splitting for news text scraped from web pages.
+//!
+//! [`split_sentences`] returns half-open byte spans into the input.  Every
+//! span is trimmed of Unicode whitespace, non-empty and on char boundaries;
+//! spans are in order and do not overlap, and every non-whitespace byte of the
+//! input lies in exactly one span.  The splitter runs in linear time, does not
+//! recurse, allocates nothing except the output vector, and never panics.
+//!
+//! # Pass 1: lines and paragraphs
+//!
+//! The text is cut into lines at `\n`, `\r`, `\r\n` and U+2028; U+2029
+//! (paragraph separator) counts as a blank line.  Consecutive non-blank lines
+//! are grouped into *segments*; a segment boundary is always a sentence
+//! boundary.  Between two lines:
+//!
+//! * a blank (whitespace-only) line always separates segments;
+//! * a *bullet line* (starting with `•`, `·`, `▪`, `–`, `—` …, with `-`, `*`
+//!   or `+` followed by whitespace, or with `1.`, `2)`, `(3)` followed by
+//!   whitespace) always starts a new segment;
+//! * a *byline* (`By Jane Doe`, `— Julie Sanders`: a short line of
+//!   capitalised words after `By` or a dash) is always a segment of its own;
+//! * otherwise the line break is *joined* (treated as a space) when the
+//!   break is clearly inside a sentence:
+//!   - the next line starts (after opening quotes/brackets) with a lowercase
+//!     letter or with punctuation that cannot start a sentence (`,` `;` `:`
+//!     `)` `%` …), or
+//!   - the previous line ends with `,` `;` a hyphen or dash, an opening
+//!     bracket/quote, `&` or `/`, or
+//!   - the previous line ends with a function word (`the`, `of`, `and`, `to`,
+//!     `with`, `was` …), or with a title (`Mr`, `Dr.` …) followed by a
+//!     capitalised word, or
+//!   - *wrapped-prose heuristic*: an earlier break of the same segment was
+//!     joined for one of the reasons above (so the block is known to be
+//!     hard-wrapped prose), the previous line ends in a letter or digit, is at
+//!     least 40 characters long and at least 80% as wide as the widest line
+//!     of the segment so far (it was filled up to the wrap width);
+//! * every other single line break is a sentence boundary.  This is what
+//!   makes headlines without a full stop, captions and other one-line units
+//!   sentences of their own, and makes a dotted acronym at the end of a line
+//!   (`the most immediate U.S.` + newline + `The …`) end its sentence.
+//!
+//! Known limitation: the first line break of a hard-wrapped paragraph that
+//! falls before a capitalised word after an ordinary word (`… said that
+//! Russian` / `Federation troops …`) is taken for a boundary.
+//!
+//! # Pass 2: terminal punctuation inside a segment
+//!
+//! Terminal punctuation is `.` `!` `?` `…` `‼` `⁇` `⁈` `⁉` and the CJK/fullwidth
+//! `。` `！` `？` `｡`.  A run of terminals (`...`, `?!`) is one *cluster*;
+//! it may be followed by closing quotes and brackets (`"` `'` `”` `’` `»` `)`
+//! `]` and further terminals), which belong to the sentence they close
+//! (`He said "it is over." Then …` splits after the quote).  A quote *before*
+//! the full stop (`… "deteriorated".`) needs no special treatment.
+//!
+//! Whether a boundary follows the cluster:
+//!
+//! * A cluster at the very start of a sentence never ends it; a CJK full stop
+//!   always does.
+//! * **Attached** (no whitespace after the cluster and closers):
+//!   - a following digit never splits (`3.5%`, `$1.2 billion`, `2.0.1`,
+//!     `0.82-0.88`, `No.5`); other punctuation never splits (`U.S.-Russia`,
+//!     `etc.,`);
+//!   - after a closing quote/bracket: an apostrophe plus letter is a
+//!     possessive (`U.S.'s`), otherwise split before an uppercase letter;
+//!   - `!`, `?`, `…` split before an uppercase letter only;
+//!   - a single full stop between two words splits (a missing space:
+//!     `once again.no one` → `once again.` | `no one`) **except** when the
+//!     whitespace-delimited token contains `@`, `/` or `\` (e-mails, URLs,
+//!     paths), when the word before is a single letter (`U.S`, `e.g`,
+//!     `J.K.`) or the word after is a single letter and the word before has
+//!     at most two (`Ph.D`), when the word before is `www`, when the word
+//!     after is followed by another `.` + alphanumeric (`bbc.co.uk`), when
+//!     the word after is a known web suffix or file extension (`com`, `org`,
+//!     `uk`, `pdf`, `html` … — English words such as `no`, `in`, `it`, `us`
+//!     are deliberately not in the list), after a title (`Mr.Smith`), or
+//!     when the word before is a digit and the word after is not a
+//!     capitalised word of two or more letters.
+//! * **Spaced** (whitespace after the cluster): look at the first character
+//!   after the whitespace and any opening quotes/brackets (`… done. "We …`
+//!   splits):
+//!   - a lowercase letter never starts a sentence (`such provocations. are`,
+//!     `"Why?" he asked`, `wonderful... if NATO`), nor does punctuation such
+//!     as `,` `;` `:` `%` `)`;
+//!   - a dash (`-` `–` `—`): after an abbreviation or acronym it is a stray
+//!     space in a compound (`U.S. -Russia ties`) and never splits; otherwise
+//!     the dash starts a sentence when the next letter after it is not
+//!     lowercase (`talks. -Russian relations` splits, `talks. -based on`
+//!     does not);
+//!   - after `!`, `?`, `…`, `...` anything else starts a sentence;
+//!   - after a single full stop it depends on the word before the stop:
+//!     - **titles** (`Mr`, `Mrs`, `Dr`, `Prof`, `Sen`, `Gen`, `Lt` …) and
+//!       `vs`, `cf`, `viz`, `e.g.`, `i.e.` never end a sentence before a
+//!       capitalised word or a number;
+//!     - **soft abbreviations** — months (`Jan` … `Dec`), company/place/misc
+//!       abbreviations (`Inc`, `Corp`, `Ltd`, `Co`, `St`, `Ave`, `Jr`, `No`,
+//!       `Vol`, `etc`, `approx`, US state abbreviations …), dotted acronyms
+//!       whose parts have at most two letters (`U.S.`, `U.N.`, `D.C.`,
+//!       `Ph.D.`) and single-letter initials (`J. K. Rowling`) — never end a
+//!       sentence before a number, and end one before a capitalised word
+//!       only if that word is a common sentence starter (`The`, `He`, `She`,
+//!       `It`, `They`, `We`, `But`, `And`, `In`, `A`, `This` …; a single
+//!       letter followed by `.` is an initial, not a starter).  So `the U.S.
+//!       Secretary of State` and `U.N. Ambassador Bashar` stay together while
+//!       `ties with the U.S. The talks failed.` splits;
+//!     - `a.m.` / `p.m.` end a sentence before a capitalised word unless it
+//!       looks like a time zone (`GMT`, `ET`, `Eastern` …), never before a
+//!       number;
+//!     - a number of at most three digits that is the first token of the
+//!       sentence is an enumerator (`1. First item`) and does not end it;
+//!     - anything else (ordinary words, numbers, closing quotes as in
+//!       `Cold War". Only …`) ends the sentence before a capitalised word, a
+//!       digit (`in 2014. 2015 was worse.`), a currency sign or other symbol.
+
 use crate::text::Span;
-/// Splits `text` into sentence spans.
+
+/// Splits `text` into sentences and returns them in order as half-open byte
+/// spans into `text`.
+///
+/// Each span is trimmed of leading and trailing Unicode whitespace, is
+/// non-empty and lies on char boundaries; spans never overlap and every
+/// non-whitespace byte of `text` is inside exactly one span.  Runs in time
+/// linear in `text.len()`.  See the [module documentation](self) for the
+/// rules.
 pub fn split_sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut start = None;
-    let b = text.as_bytes();
-    for i in 0..b.len() {
-        if start.is_none() && !b[i].is_ascii_whitespace() {
-            start = Some(i);
-        }
-        let end = b[i] == b'\n' || (b[i] == b'.' && b.get(i + 1) == Some(&b' '));
-        if end {
-            if let Some(s) = start.take() {
-                let e = if b[i] == b'.' { i + 1 } else { i };
-                let t = text[s..e].trim_end();
-                out.push(Span::new(s, s + t.len()));
+    let bytes = text.as_bytes();
+    let mut seg: Option<Segment> = None;
+    let mut hard_break = false;
+    let mut line_start = 0;
+    loop {
+        let (line_end, next_start, paragraph) = find_line_end(bytes, line_start);
+        let line = &text[line_start..line_end];
+        let head_trimmed = line.trim_start();
+        let content = head_trimmed.trim_end();
+        if content.is_empty() {
+            hard_break = true;
+        } else {
+            let cs = line_start + (line.len() - head_trimmed.len());
+            let ce = cs + content.len();
+            match seg.as_mut() {
+                None => seg = Some(Segment::new(text, cs, ce)),
+                Some(sg) => {
+                    let join = if hard_break {
+                        Join::No
+                    } else {
+                        line_join(text, sg, cs, ce)
+                    };
+                    match join {
+                        Join::No => {
+                            split_segment(text, sg.start, sg.end, &mut out);
+                            *sg = Segment::new(text, cs, ce);
+                        }
+                        Join::Strong => sg.extend(text, cs, ce, true),
+                        Join::Weak => sg.extend(text, cs, ce, false),
+                    }
+                }
             }
+            hard_break = false;
+        }
+        if paragraph {
+            hard_break = true;
+        }
+        match next_start {
+            Some(n) => line_start = n,
+            None => break,
         }
     }
-    if let Some(s) = start {
-        let t = text[s..].trim_end();
-        out.push(Span::new(s, s + t.len()));
+    if let Some(sg) = seg {
+        split_segment(text, sg.start, sg.end, &mut out);
     }
     out
+}
+
+// ---------------------------------------------------------------------------
+// Pass 1: lines
+// ---------------------------------------------------------------------------
+
+/// Longest line prefix (in chars) measured for the wrapped-prose heuristic.
+const MAX_WIDTH: usize = 400;
+
+/// A run of non-blank lines whose line breaks were joined.
+struct Segment {
+    /// Start of the first line's content.
+    start: usize,
+    /// Start of the last line's content.
+    last_start: usize,
+    /// End of the last line's content.
+    end: usize,
+    /// Widest line so far, in chars (capped at [`MAX_WIDTH`]).
+    max_width: usize,
+    /// Some break in this segment was joined for a strong reason.
+    wrapped: bool,
+}
+
+impl Segment {
+    fn new(text: &str, start: usize, end: usize) -> Segment {
+        Segment {
+            start,
+            last_start: start,
+            end,
+            max_width: width(&text[start..end]),
+            wrapped: false,
+        }
+    }
+
+    fn extend(&mut self, text: &str, start: usize, end: usize, strong: bool) {
+        self.last_start = start;
+        self.end = end;
+        self.max_width = self.max_width.max(width(&text[start..end]));
+        self.wrapped |= strong;
+    }
+}
+
+/// How a single line break is treated.
+enum Join {
+    /// Sentence boundary.
+    No,
+    /// Joined for a clear syntactic reason.
+    Strong,
+    /// Joined by the wrapped-prose heuristic.
+    Weak,
+}
+
+fn width(line: &str) -> usize {
+    line.chars().take(MAX_WIDTH).count()
+}
+
+/// Finds the end of the line starting at `from`: returns the end of its
+/// content, the start of the next line (if any) and whether the terminator
+/// was a paragraph separator.
+fn find_line_end(bytes: &[u8], from: usize) -> (usize, Option<usize>, bool) {
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => return (i, Some(i + 1), false),
+            b'\r' => {
+                let next = if bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                return (i, Some(next), false);
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) => match bytes.get(i + 2) {
+                Some(0xA8) => return (i, Some(i + 3), false),
+                Some(0xA9) => return (i, Some(i + 3), true),
+                _ => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    (bytes.len(), None, false)
+}
+
+/// Decides whether the break between the segment's last line and the line
+/// `text[cs..ce]` (both trimmed, non-empty) is joined.
+fn line_join(text: &str, sg: &Segment, cs: usize, ce: usize) -> Join {
+    let prev = &text[sg.last_start..sg.end];
+    let cur = &text[cs..ce];
+    if is_bullet(cur) || is_byline(cur) || is_byline(prev) {
+        return Join::No;
+    }
+    let first = cur.chars().find(|&c| !is_opener(c));
+    if first.is_some_and(|c| c.is_lowercase() || is_no_start(c)) {
+        return Join::Strong;
+    }
+    let Some(last) = prev.chars().next_back() else {
+        return Join::No;
+    };
+    if last == ','
+        || last == ';'
+        || last == '&'
+        || last == '/'
+        || is_dash(last)
+        || is_open_bracket(last)
+        || matches!(last, '“' | '‘' | '«' | '„')
+    {
+        return Join::Strong;
+    }
+    if last == '.' && classify_prev(text, sg.last_start, sg.end - 1) == Prev::Hard {
+        return Join::Strong;
+    }
+    let lw = trailing_ascii_word(prev);
+    if !lw.is_empty() {
+        if is_function_word(lw) {
+            return Join::Strong;
+        }
+        if is_title(lw) && first.is_some_and(char::is_uppercase) {
+            return Join::Strong;
+        }
+    }
+    if sg.wrapped && last.is_alphanumeric() {
+        let w = width(prev);
+        if w >= 40 && w * 10 >= sg.max_width * 8 {
+            return Join::Weak;
+        }
+    }
+    Join::No
+}
+
+/// The ASCII letters at the end of `s` (empty if longer than 12).
+fn trailing_ascii_word(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut n = 0;
+    while n < b.len() && b[b.len() - 1 - n].is_ascii_alphabetic() {
+        n += 1;
+        if n > 12 {
+            return "";
+        }
+    }
+    let start = b.len() - n;
+    // A letter preceded by a non-ASCII char is part of a longer word.
+    if start > 0 && !b[start - 1].is_ascii() {
+        return "";
+    }
+    &s[start..]
+}
+
+/// Whether a trimmed line starts with a bullet or list number.
+fn is_bullet(line: &str) -> bool {
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(
+            '•' | '·' | '▪' | '◦' | '‣' | '●' | '○' | '■' | '□' | '►' | '▶' | '➢' | '➤' | '✓' | '✔'
+            | '–' | '—' | '―',
+        ) => true,
+        Some('-' | '*' | '+') => chars.next().is_some_and(char::is_whitespace),
+        Some(c) if c.is_ascii_digit() => {
+            let b = line.as_bytes();
+            let n = b.iter().take(4).take_while(|x| x.is_ascii_digit()).count();
+            n <= 3
+                && matches!(b.get(n), Some(b'.' | b')'))
+                && b.get(n + 1).is_some_and(u8::is_ascii_whitespace)
+        }
+        Some('(') => {
+            let b = line.as_bytes();
+            let n = b[1..]
+                .iter()
+                .take(4)
+                .take_while(|x| x.is_ascii_digit())
+                .count();
+            let n = if n == 0 && b.get(1).is_some_and(u8::is_ascii_alphabetic) {
+                1
+            } else {
+                n
+            };
+            (1..=3).contains(&n)
+                && b.get(n + 1) == Some(&b')')
+                && b.get(n + 2).is_some_and(u8::is_ascii_whitespace)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a trimmed line is a byline: `By Jane Doe`, `— Julie Sanders`.
+fn is_byline(line: &str) -> bool {
+    if line.len() > 100 {
+        return false;
+    }
+    let (rest, max_words) =
+        if let Some(r) = line.strip_prefix("By").or_else(|| line.strip_prefix("BY")) {
+            if !r.starts_with(char::is_whitespace) {
+                return false;
+            }
+            (r, 10)
+        } else {
+            match line.chars().next() {
+                Some(c) if is_dash(c) => (&line[c.len_utf8()..], 6),
+                _ => return false,
+            }
+        };
+    let mut words = 0;
+    for tok in rest.split_whitespace() {
+        words += 1;
+        if words > max_words {
+            return false;
+        }
+        let Some(first) = tok.chars().find(|&c| !is_opener(c)) else {
+            continue;
+        };
+        if first.is_alphabetic()
+            && !first.is_uppercase()
+            && !matches!(
+                tok,
+                "and"
+                    | "de"
+                    | "van"
+                    | "von"
+                    | "der"
+                    | "den"
+                    | "la"
+                    | "le"
+                    | "da"
+                    | "di"
+                    | "du"
+                    | "del"
+                    | "bin"
+                    | "al"
+                    | "el"
+                    | "ibn"
+                    | "y"
+            )
+        {
+            return false;
+        }
+    }
+    words > 0
+}
+
+// ---------------------------------------------------------------------------
+// Pass 2: terminal punctuation inside a segment
+// ---------------------------------------------------------------------------
+
+/// Longest abbreviation-like word (in bytes) considered before a full stop.
+const MAX_ABBREV_SCAN: usize = 40;
+
+/// Splits the segment `text[start..end]` (trimmed, no hard breaks inside).
+fn split_segment(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let t = &text[..end];
+    let b = t.as_bytes();
+    let mut ctx = Ctx {
+        t,
+        lo: start,
+        sent_start: start,
+        tok_start: 0,
+        tok_end: 0,
+        tok_special: false,
+    };
+    let mut i = start;
+    while i < end {
+        let step = match b[i] {
+            b'.' | b'!' | b'?' => 0,
+            0xE2 | 0xE3 | 0xEF => {
+                let c = char_at(t, i).unwrap_or(' ');
+                if terminal(c).is_some() {
+                    0
+                } else {
+                    c.len_utf8()
+                }
+            }
+            _ => 1,
+        };
+        if step > 0 {
+            i += step;
+            continue;
+        }
+        let mark = scan_mark(t, i);
+        if ctx.decide(&mark) {
+            out.push(Span::new(ctx.sent_start, mark.k));
+            ctx.sent_start = skip_ws(t, mark.k);
+        }
+        i = mark.k;
+    }
+    if ctx.sent_start < end {
+        out.push(Span::new(ctx.sent_start, end));
+    }
+}
+
+/// Kind of terminal punctuation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Term {
+    Dot,
+    Other,
+    Cjk,
+}
+
+fn terminal(c: char) -> Option<Term> {
+    match c {
+        '.' => Some(Term::Dot),
+        '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉' => Some(Term::Other),
+        '。' | '！' | '？' | '｡' => Some(Term::Cjk),
+        _ => None,
+    }
+}
+
+/// A terminal cluster with its closers.
+struct Mark {
+    /// Start of the cluster.
+    i: usize,
+    /// End of the cluster.
+    j: usize,
+    /// End of the closers (the candidate sentence end).
+    k: usize,
+    /// The cluster is exactly one `.`.
+    single_dot: bool,
+    /// The cluster contains a CJK full stop.
+    cjk: bool,
+    /// The last char of the closers, if it is a quote or bracket.
+    last_closer: Option<char>,
+}
+
+fn scan_mark(t: &str, i: usize) -> Mark {
+    let mut j = i;
+    let mut count = 0;
+    let mut dot = false;
+    let mut cjk = false;
+    while let Some(c) = char_at(t, j) {
+        match terminal(c) {
+            Some(kind) => {
+                count += 1;
+                dot = kind == Term::Dot;
+                cjk |= kind == Term::Cjk;
+                j += c.len_utf8();
+            }
+            None => break,
+        }
+    }
+    let mut k = j;
+    let mut last_closer = None;
+    while let Some(c) = char_at(t, k) {
+        if is_quote(c) || is_close_bracket(c) {
+            last_closer = Some(c);
+        } else if let Some(kind) = terminal(c) {
+            cjk |= kind == Term::Cjk;
+            last_closer = None;
+        } else {
+            break;
+        }
+        k += c.len_utf8();
+    }
+    Mark {
+        i,
+        j,
+        k,
+        single_dot: count == 1 && dot,
+        cjk,
+        last_closer,
+    }
+}
+
+/// What the word before a full stop is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Prev {
+    /// Title or `vs`/`e.g.`: never ends a sentence before a capital/number.
+    Hard,
+    /// Soft abbreviation, dotted acronym or initial: ends a sentence only
+    /// before a common sentence starter.
+    Soft,
+    /// `a.m.` / `p.m.`.
+    Time,
+    /// A number; `enumerator` if it is a short number starting the sentence.
+    Number { enumerator: bool },
+    /// Anything else.
+    Ordinary,
+}
+
+/// Scanning state for one segment.
+struct Ctx<'a> {
+    /// Text up to the segment end.
+    t: &'a str,
+    /// Segment start.
+    lo: usize,
+    /// Start of the current sentence.
+    sent_start: usize,
+    /// Cached whitespace-delimited token around the last attached full stop.
+    tok_start: usize,
+    tok_end: usize,
+    /// The cached token contains `@`, `/` or `\`.
+    tok_special: bool,
+}
+
+impl Ctx<'_> {
+    fn decide(&mut self, m: &Mark) -> bool {
+        if m.i == self.sent_start {
+            return false;
+        }
+        let Some(next) = char_at(self.t, m.k) else {
+            return true;
+        };
+        if m.cjk {
+            return true;
+        }
+        if next.is_whitespace() {
+            self.decide_spaced(m)
+        } else {
+            self.decide_attached(m, next)
+        }
+    }
+
+    fn decide_attached(&mut self, m: &Mark, next: char) -> bool {
+        if !next.is_alphanumeric() {
+            return false;
+        }
+        if let Some(q) = m.last_closer {
+            if matches!(q, '\'' | '’') && next.is_alphabetic() {
+                return false;
+            }
+            return next.is_uppercase();
+        }
+        if next.is_numeric() {
+            return false;
+        }
+        if !m.single_dot {
+            return next.is_uppercase();
+        }
+        let t = self.t;
+        let Some(prev) = char_before(t, m.i) else {
+            return false;
+        };
+        if prev.is_whitespace() || self.token_is_special(m.i) {
+            return false;
+        }
+        let (nw_end, nw_len) = word_after(t, m.j);
+        if prev.is_numeric() {
+            return next.is_uppercase() && nw_len >= 2;
+        }
+        let (pw_start, pw_len) = word_before(t, self.sent_start, m.i);
+        if pw_len == 1 || (nw_len == 1 && pw_len <= 2) {
+            return false;
+        }
+        if t[pw_start..m.i].eq_ignore_ascii_case("www") {
+            return false;
+        }
+        if nw_len < WORD_CAP {
+            if t[nw_end..].starts_with('.')
+                && char_at(t, nw_end + 1).is_some_and(char::is_alphanumeric)
+            {
+                return false;
+            }
+            if is_web_suffix(&t[m.j..nw_end]) {
+                return false;
+            }
+        }
+        match classify_prev(t, self.sent_start, m.i) {
+            Prev::Hard => false,
+            Prev::Soft => is_starter(t, m.j),
+            _ => true,
+        }
+    }
+
+    fn decide_spaced(&self, m: &Mark) -> bool {
+        let t = self.t;
+        let n = skip_ws(t, m.k);
+        let Some(c0) = char_at(t, n) else {
+            return true;
+        };
+        let prev = if m.single_dot {
+            classify_prev(t, self.sent_start, m.i)
+        } else {
+            Prev::Ordinary
+        };
+        if is_dash(c0) {
+            if matches!(prev, Prev::Hard | Prev::Soft | Prev::Time) {
+                return false;
+            }
+            let a = skip_ws(t, n + c0.len_utf8());
+            return !char_at(t, a).is_some_and(char::is_lowercase);
+        }
+        let (p, c) = skip_openers(t, n);
+        let Some(c) = c else {
+            return false;
+        };
+        if c.is_lowercase() || is_no_start(c) {
+            return false;
+        }
+        if !m.single_dot {
+            return true;
+        }
+        let numeric = c.is_numeric() || is_currency(c);
+        match prev {
+            Prev::Ordinary => true,
+            Prev::Number { enumerator } => !enumerator,
+            Prev::Hard => false,
+            Prev::Soft => !numeric && c.is_alphabetic() && is_starter(t, p),
+            Prev::Time => !(numeric || (c.is_alphabetic() && is_time_zone(t, p))),
+        }
+    }
+
+    /// Whether the whitespace-delimited token containing byte `i` contains
+    /// `@`, `/` or `\`.  Cached per token so that long tokens with many dots
+    /// are scanned once.
+    fn token_is_special(&mut self, i: usize) -> bool {
+        if !(self.tok_start..self.tok_end).contains(&i) {
+            let t = self.t;
+            let start = t[self.lo..i]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| c.is_whitespace())
+                .map_or(self.lo, |(x, c)| self.lo + x + c.len_utf8());
+            let end = t[i..]
+                .char_indices()
+                .find(|&(_, c)| c.is_whitespace())
+                .map_or(t.len(), |(x, _)| i + x);
+            self.tok_special = t.as_bytes()[start..end]
+                .iter()
+                .any(|&b| matches!(b, b'@' | b'/' | b'\\'));
+            self.tok_start = start;
+            self.tok_end = end;
+        }
+        self.tok_special
+    }
+}
+
+/// Classifies the word ending right before the full stop at byte `i`,
+/// looking no further back than `lo`.
+fn classify_prev(t: &str, lo: usize, i: usize) -> Prev {
+    let before = &t[lo..i];
+    let mut ws = i;
+    for (idx, ch) in before.char_indices().rev() {
+        if ch.is_alphabetic() || ch == '.' {
+            ws = lo + idx;
+            if i - ws > MAX_ABBREV_SCAN {
+                return Prev::Ordinary;
+            }
+        } else {
+            break;
+        }
+    }
+    let word = t[ws..i].trim_start_matches('.');
+    if word.is_empty() {
+        let digits = before
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_digit)
+            .take(4)
+            .count();
+        if digits == 0 {
+            return Prev::Ordinary;
+        }
+        return Prev::Number {
+            enumerator: digits <= 3 && i - digits == lo,
+        };
+    }
+    if word.contains('.') {
+        match word {
+            "e.g" | "i.e" | "E.g" | "I.e" => return Prev::Hard,
+            "a.m" | "p.m" | "A.M" | "P.M" => return Prev::Time,
+            _ => {}
+        }
+        if word
+            .split('.')
+            .all(|part| (1..=2).contains(&part.chars().count()))
+        {
+            return Prev::Soft;
+        }
+        let last = word.rsplit('.').next().unwrap_or("");
+        return classify_word(t, i - last.len(), last);
+    }
+    classify_word(t, i - word.len(), word)
+}
+
+/// Classifies the plain word `w` starting at byte `start` of `t`.
+fn classify_word(t: &str, start: usize, w: &str) -> Prev {
+    let mut chars = w.chars();
+    if chars.next().is_none() {
+        return Prev::Ordinary;
+    }
+    if chars.next().is_none() {
+        // A single letter is an initial unless glued to a digit (`3D`).
+        return if char_before(t, start).is_some_and(char::is_alphanumeric) {
+            Prev::Ordinary
+        } else {
+            Prev::Soft
+        };
+    }
+    if is_title(w) || is_never_final(w) {
+        Prev::Hard
+    } else if is_soft_abbrev(w) {
+        Prev::Soft
+    } else {
+        Prev::Ordinary
+    }
+}
+
+/// Cap on the letters counted by [`word_after`] / [`word_before`].
+const WORD_CAP: usize = 32;
+
+/// The run of letters starting at `j`: (end byte, length in chars, capped).
+fn word_after(t: &str, j: usize) -> (usize, usize) {
+    let mut end = j;
+    let mut n = 0;
+    for c in t[j..].chars() {
+        if !c.is_alphabetic() || n >= WORD_CAP {
+            break;
+        }
+        end += c.len_utf8();
+        n += 1;
+    }
+    (end, n)
+}
+
+/// The run of letters ending at `i`, not before `lo`: (start byte, length in
+/// chars, capped).
+fn word_before(t: &str, lo: usize, i: usize) -> (usize, usize) {
+    let mut start = i;
+    let mut n = 0;
+    for c in t[lo..i].chars().rev() {
+        if !c.is_alphabetic() || n >= WORD_CAP {
+            break;
+        }
+        start -= c.len_utf8();
+        n += 1;
+    }
+    (start, n)
+}
+
+/// The ASCII word starting at `p` if it has at most `cap` letters.
+fn ascii_word_at(t: &str, p: usize, cap: usize) -> Option<&str> {
+    let b = &t.as_bytes()[p..];
+    let n = b
+        .iter()
+        .take(cap + 1)
+        .take_while(|x| x.is_ascii_alphabetic())
+        .count();
+    if n == 0 || n > cap || b.get(n).is_some_and(|&x| x >= 0x80) {
+        return None;
+    }
+    Some(&t[p..p + n])
+}
+
+/// Whether the word at `p` is a common sentence starter (and not an initial
+/// such as the `A.` in `J. A. Smith`).
+fn is_starter(t: &str, p: usize) -> bool {
+    let Some(w) = ascii_word_at(t, p, 12) else {
+        return false;
+    };
+    if w.len() == 1 && t[p + 1..].starts_with('.') {
+        return false;
+    }
+    matches!(
+        w,
+        "A" | "After"
+            | "All"
+            | "Also"
+            | "Although"
+            | "An"
+            | "And"
+            | "Another"
+            | "As"
+            | "At"
+            | "Before"
+            | "Both"
+            | "But"
+            | "By"
+            | "Despite"
+            | "During"
+            | "Each"
+            | "Earlier"
+            | "Even"
+            | "For"
+            | "From"
+            | "He"
+            | "Her"
+            | "Here"
+            | "His"
+            | "How"
+            | "However"
+            | "I"
+            | "If"
+            | "In"
+            | "It"
+            | "Its"
+            | "Last"
+            | "Later"
+            | "Many"
+            | "Meanwhile"
+            | "More"
+            | "Most"
+            | "My"
+            | "No"
+            | "Not"
+            | "Now"
+            | "On"
+            | "One"
+            | "Only"
+            | "Other"
+            | "Our"
+            | "She"
+            | "Since"
+            | "So"
+            | "Some"
+            | "Still"
+            | "Such"
+            | "That"
+            | "The"
+            | "Their"
+            | "Then"
+            | "There"
+            | "These"
+            | "They"
+            | "This"
+            | "Those"
+            | "Though"
+            | "Thus"
+            | "To"
+            | "Today"
+            | "Under"
+            | "Until"
+            | "We"
+            | "What"
+            | "When"
+            | "Where"
+            | "Whether"
+            | "Which"
+            | "While"
+            | "Who"
+            | "Why"
+            | "With"
+            | "Yesterday"
+            | "Yet"
+            | "You"
+            | "Your"
+    )
+}
+
+/// Whether the word at `p` looks like a time zone (`GMT`, `ET`, `Eastern`).
+fn is_time_zone(t: &str, p: usize) -> bool {
+    let Some(w) = ascii_word_at(t, p, 10) else {
+        return false;
+    };
+    ((2..=4).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase()))
+        || matches!(
+            w,
+            "Eastern" | "Pacific" | "Central" | "Mountain" | "Atlantic" | "Moscow" | "Greenwich"
+        )
+}
+
+/// Titles before names: never end a sentence before a capitalised word.
+fn is_title(w: &str) -> bool {
+    matches!(
+        w,
+        "Adm"
+            | "Amb"
+            | "Asst"
+            | "Atty"
+            | "Brig"
+            | "Capt"
+            | "Cdr"
+            | "Cllr"
+            | "Cmdr"
+            | "Col"
+            | "Cpl"
+            | "Det"
+            | "Dr"
+            | "Drs"
+            | "Fr"
+            | "Gen"
+            | "Gov"
+            | "Hon"
+            | "Insp"
+            | "Lieut"
+            | "Lt"
+            | "Maj"
+            | "Messrs"
+            | "Mlle"
+            | "Mme"
+            | "Mr"
+            | "Mrs"
+            | "Ms"
+            | "Msgr"
+            | "Mx"
+            | "Pres"
+            | "Prof"
+            | "Pte"
+            | "Pvt"
+            | "Rep"
+            | "Reps"
+            | "Rev"
+            | "Revd"
+            | "Rt"
+            | "Sen"
+            | "Sens"
+            | "Sgt"
+            | "Supt"
+    )
+}
+
+/// Abbreviations that are always followed by more of the sentence.
+fn is_never_final(w: &str) -> bool {
+    matches!(w, "vs" | "Vs" | "cf" | "Cf" | "viz" | "eg" | "ie")
+}
+
+/// Months, company/place/misc abbreviations and US state abbreviations:
+/// end a sentence only before a common sentence starter.
+fn is_soft_abbrev(w: &str) -> bool {
+    matches!(
+        w,
+        // months
+        "Jan" | "Feb" | "Mar" | "Apr" | "Jun" | "Jul" | "Aug" | "Sep" | "Sept" | "Oct" | "Nov"
+            | "Dec"
+            // companies, places, names
+            | "Inc" | "Corp" | "Ltd" | "Co" | "Cos" | "Bros" | "Plc" | "Mfg" | "Ave" | "Blvd"
+            | "Mt" | "Ft" | "St" | "Rd" | "Hwy" | "Sq" | "Jr" | "Sr" | "Esq" | "Dept" | "Univ"
+            | "Assn" | "Govt"
+            // references and quantities
+            | "No" | "Nos" | "Vol" | "Vols" | "Fig" | "Figs" | "Art" | "Ch" | "Ed" | "Eds"
+            | "Op" | "Pp" | "Est" | "Approx" | "etc" | "approx" | "al" | "ca" | "pp" | "vol"
+            | "vols" | "nos" | "fig" | "figs" | "ed" | "eds" | "est" | "dept" | "incl"
+            | "excl" | "esp" | "govt"
+            // US states (AP style)
+            | "Ala" | "Ariz" | "Ark" | "Calif" | "Colo" | "Conn" | "Del" | "Fla" | "Ga" | "Ill"
+            | "Ind" | "Kan" | "Kans" | "Ky" | "La" | "Md" | "Mass" | "Mich" | "Minn" | "Miss"
+            | "Mo" | "Mont" | "Neb" | "Nev" | "Okla" | "Ore" | "Pa" | "Tenn" | "Tex" | "Va"
+            | "Vt" | "Wash" | "Wis" | "Wyo"
+    )
+}
+
+/// Lowercase function words that rarely end a line that is a complete unit.
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "about"
+            | "across"
+            | "after"
+            | "against"
+            | "although"
+            | "amid"
+            | "among"
+            | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "because"
+            | "been"
+            | "before"
+            | "being"
+            | "between"
+            | "both"
+            | "but"
+            | "by"
+            | "can"
+            | "could"
+            | "during"
+            | "either"
+            | "for"
+            | "from"
+            | "had"
+            | "has"
+            | "have"
+            | "her"
+            | "his"
+            | "if"
+            | "in"
+            | "into"
+            | "is"
+            | "its"
+            | "may"
+            | "might"
+            | "more"
+            | "most"
+            | "must"
+            | "my"
+            | "neither"
+            | "nor"
+            | "not"
+            | "of"
+            | "on"
+            | "onto"
+            | "or"
+            | "our"
+            | "over"
+            | "per"
+            | "shall"
+            | "should"
+            | "since"
+            | "so"
+            | "such"
+            | "than"
+            | "that"
+            | "the"
+            | "their"
+            | "these"
+            | "this"
+            | "those"
+            | "though"
+            | "through"
+            | "to"
+            | "under"
+            | "upon"
+            | "very"
+            | "via"
+            | "was"
+            | "were"
+            | "when"
+            | "where"
+            | "whether"
+            | "which"
+            | "while"
+            | "who"
+            | "whom"
+            | "whose"
+            | "will"
+            | "with"
+            | "within"
+            | "without"
+            | "would"
+            | "your"
+    )
+}
+
+/// Top-level domains and file extensions that are not common English words.
+fn is_web_suffix(w: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "ai", "app", "ar", "asp", "aspx", "au", "avi", "biz", "br", "ca", "cc", "cfm", "ch", "cn",
+        "co", "com", "css", "csv", "de", "dev", "doc", "docx", "edu", "epub", "es", "eu", "exe",
+        "fm", "fr", "gif", "gov", "gr", "gz", "htm", "html", "ie", "il", "info", "int", "io", "ir",
+        "jp", "jpeg", "jpg", "js", "json", "jsp", "kz", "md", "mil", "mov", "mp3", "mp4", "mx",
+        "net", "nl", "nz", "odt", "org", "pdf", "php", "pl", "png", "ppt", "pptx", "py", "rar",
+        "rs", "rss", "rtf", "ru", "se", "svg", "sy", "tar", "tr", "tv", "txt", "ua", "uk", "wav",
+        "webp", "xls", "xlsx", "xml", "xyz", "za", "zip",
+    ];
+    w.len() <= 5 && SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(w))
+}
+
+// ---------------------------------------------------------------------------
+// Character classes and small helpers
+// ---------------------------------------------------------------------------
+
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '«'
+            | '»'
+            | '„'
+            | '‚'
+            | '‹'
+            | '›'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+    )
+}
+
+fn is_open_bracket(c: char) -> bool {
+    matches!(c, '(' | '[' | '{' | '（' | '【' | '¿' | '¡')
+}
+
+fn is_close_bracket(c: char) -> bool {
+    matches!(c, ')' | ']' | '}' | '）' | '】')
+}
+
+fn is_opener(c: char) -> bool {
+    is_quote(c) || is_open_bracket(c)
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '–' | '—' | '―' | '−')
+}
+
+/// Punctuation that cannot start a sentence.
+fn is_no_start(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '%' | ')' | ']' | '}' | '.' | '!' | '?' | '…' | '）' | '】'
+    )
+}
+
+fn is_currency(c: char) -> bool {
+    matches!(c, '$' | '£' | '€' | '¥' | '₽' | '₹' | '₩' | '₺')
+}
+
+fn char_at(t: &str, i: usize) -> Option<char> {
+    t.get(i..).and_then(|s| s.chars().next())
+}
+
+fn char_before(t: &str, i: usize) -> Option<char> {
+    t.get(..i).and_then(|s| s.chars().next_back())
+}
+
+/// First non-whitespace byte at or after `i` (or `t.len()`).
+fn skip_ws(t: &str, i: usize) -> usize {
+    t[i..]
+        .char_indices()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map_or(t.len(), |(x, _)| i + x)
+}
+
+/// Skips at most eight opening quotes/brackets starting at `n`; returns the
+/// position and char that follows them.
+fn skip_openers(t: &str, n: usize) -> (usize, Option<char>) {
+    let mut p = n;
+    for _ in 0..8 {
+        match char_at(t, p) {
+            Some(c) if is_opener(c) => p += c.len_utf8(),
+            other => return (p, other),
+        }
+    }
+    (p, char_at(t, p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(text: &str) -> Vec<&str> {
+        split_sentences(text)
+            .into_iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
+    }
+
+    /// Runs table cases of (input, expected sentences).
+    fn check(cases: &[(&str, &[&str])]) {
+        for (input, expected) in cases {
+            assert_eq!(&sents(input), expected, "input: {input:?}");
+            assert_invariants(input);
+        }
+    }
+
+    fn assert_invariants(text: &str) {
+        let spans = split_sentences(text);
+        let mut covered_to = 0;
+        for s in &spans {
+            assert!(s.start < s.end, "empty span {s:?} in {text:?}");
+            assert!(s.start >= covered_to, "overlap {s:?} in {text:?}");
+            assert!(
+                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                "span {s:?} off char boundary in {text:?}"
+            );
+            let slice = &text[s.start..s.end];
+            assert_eq!(slice.trim(), slice, "untrimmed span {s:?} in {text:?}");
+            assert!(
+                text[covered_to..s.start].trim().is_empty(),
+                "non-whitespace between spans before {s:?} in {text:?}"
+            );
+            covered_to = s.end;
+        }
+        assert!(
+            text[covered_to..].trim().is_empty(),
+            "uncovered tail in {text:?}"
+        );
+    }
+
+    #[test]
+    fn real_corpus_paragraphs() {
+        let putin = "\"You can say that the level of trust on a working level, especially on the military side, has not improved but most likely worsened\", Putin said in the transcript of an interview with Mir television released by the Kremlin. He added that \"returning to pseudo-attempts to resolve the crisis by repeating mantras that Assad must step down can not help sort things out\", suggesting a meeting between Tillerson and Putin would be unproductive given the current political climate. \"We don't want a new Cold War\". Only weeks ago, it appeared that Trump, who praised Putin throughout the US election campaign, was poised for a potentially historic rapprochement with Russian Federation.";
+        check(&[
+            (
+                putin,
+                &[
+                    "\"You can say that the level of trust on a working level, especially on the military side, has not improved but most likely worsened\", Putin said in the transcript of an interview with Mir television released by the Kremlin.",
+                    "He added that \"returning to pseudo-attempts to resolve the crisis by repeating mantras that Assad must step down can not help sort things out\", suggesting a meeting between Tillerson and Putin would be unproductive given the current political climate.",
+                    "\"We don't want a new Cold War\".",
+                    "Only weeks ago, it appeared that Trump, who praised Putin throughout the US election campaign, was poised for a potentially historic rapprochement with Russian Federation.",
+                ],
+            ),
+            (
+                "The Syrian representative noted that the Syrian government, basing on its firm principles, has joined the Prohibition of Chemical Weapons Convention and fulfilled its obligations in this regard since it made unprecedented achievement in the OPCW's history and ended the Syrian chemical weapons program in record time, back in 2014. And he suggested that possible war crimes charges could be levied against the Syrian leader.",
+                &[
+                    "The Syrian representative noted that the Syrian government, basing on its firm principles, has joined the Prohibition of Chemical Weapons Convention and fulfilled its obligations in this regard since it made unprecedented achievement in the OPCW's history and ended the Syrian chemical weapons program in record time, back in 2014.",
+                    "And he suggested that possible war crimes charges could be levied against the Syrian leader.",
+                ],
+            ),
+            (
+                "But Lavrov said some progress had been made on Syria at the meeting and that a working group would be set up to examine the poor state of U.S. -Russia ties.",
+                &["But Lavrov said some progress had been made on Syria at the meeting and that a working group would be set up to examine the poor state of U.S. -Russia ties."],
+            ),
+            (
+                "Syrian U.N. Ambassador Bashar Ja'afari said Syria had sent dozens of letters.",
+                &["Syrian U.N. Ambassador Bashar Ja'afari said Syria had sent dozens of letters."],
+            ),
+            (
+                "Mr Putin, speaking on Mir television, also said trust had \"deteriorated\".",
+                &["Mr Putin, speaking on Mir television, also said trust had \"deteriorated\"."],
+            ),
+            (
+                "Lavrov protested that Russian Federation was the victim of \"very slanderous attacks\", and added: \"I have to say once again.no one has shown us a single fact\".",
+                &[
+                    "Lavrov protested that Russian Federation was the victim of \"very slanderous attacks\", and added: \"I have to say once again.",
+                    "no one has shown us a single fact\".",
+                ],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn blank_line_ends_sentence() {
+        check(&[
+            ("first part\n\nsecond part", &["first part", "second part"]),
+            (
+                "first part\n   \t\nsecond part",
+                &["first part", "second part"],
+            ),
+            (
+                "first part\r\n\r\nsecond part",
+                &["first part", "second part"],
+            ),
+            (
+                "first part\u{2029}second part",
+                &["first part", "second part"],
+            ),
+            ("One. Two\n\n\nthree", &["One.", "Two", "three"]),
+        ]);
+    }
+
+    #[test]
+    fn headline_without_full_stop() {
+        check(&[
+            (
+                "Russian Federation must stop propping up 'murderous' Syrian regime, Boris Johnson says\nHe could not say if the talks would go ahead.",
+                &[
+                    "Russian Federation must stop propping up 'murderous' Syrian regime, Boris Johnson says",
+                    "He could not say if the talks would go ahead.",
+                ],
+            ),
+            (
+                "Syria talks collapse\r\nThe talks collapsed on Monday.",
+                &["Syria talks collapse", "The talks collapsed on Monday."],
+            ),
+            (
+                "Headline: Trump meets Putin\n\"We had a good talk,\" he said.",
+                &["Headline: Trump meets Putin", "\"We had a good talk,\" he said."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn bullet_lines() {
+        check(&[
+            (
+                "Key points:\n• Talks failed\n• Sanctions remain\n- More to come\n* And more\n– Dash item\n· Dot item",
+                &[
+                    "Key points:",
+                    "• Talks failed",
+                    "• Sanctions remain",
+                    "- More to come",
+                    "* And more",
+                    "– Dash item",
+                    "· Dot item",
+                ],
+            ),
+            (
+                "The plan has three parts, including\n• lower tariffs\n• more talks",
+                &["The plan has three parts, including", "• lower tariffs", "• more talks"],
+            ),
+            (
+                "• The government said it would\n  consider the proposal. Critics disagreed.",
+                &[
+                    "• The government said it would\n  consider the proposal.",
+                    "Critics disagreed.",
+                ],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn numbered_bullet_lines() {
+        check(&[
+            (
+                "Steps\n1. Open the box\n2. Remove the cover. Then wait.\n3) Close it\n(4) Done",
+                &[
+                    "Steps",
+                    "1. Open the box",
+                    "2. Remove the cover.",
+                    "Then wait.",
+                    "3) Close it",
+                    "(4) Done",
+                ],
+            ),
+            (
+                "the sum was\n1.5 million dollars",
+                &["the sum was\n1.5 million dollars"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn byline_line() {
+        check(&[
+            (
+                "Putin warns the West\n  — Julie Sanders\nMoscow said on Monday it would respond.",
+                &[
+                    "Putin warns the West",
+                    "— Julie Sanders",
+                    "Moscow said on Monday it would respond.",
+                ],
+            ),
+            (
+                "By Jane Doe\nthe story begins here.",
+                &["By Jane Doe", "the story begins here."],
+            ),
+            (
+                "Syria strikes condemned\nBy Jane Doe and John van Smith, Reuters\nThe strikes were condemned.",
+                &[
+                    "Syria strikes condemned",
+                    "By Jane Doe and John van Smith, Reuters",
+                    "The strikes were condemned.",
+                ],
+            ),
+            (
+                "—Julie Sanders\nshe wrote this.",
+                &["—Julie Sanders", "she wrote this."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn hard_wrapped_prose_not_split() {
+        check(&[
+            (
+                "The foreign ministers met in Moscow on Wednesday to discuss the\nsituation in Syria, where the government of President Bashar al-\nAssad has been accused of using chemical weapons against its own\npeople. Officials said the talks were difficult.",
+                &[
+                    "The foreign ministers met in Moscow on Wednesday to discuss the\nsituation in Syria, where the government of President Bashar al-\nAssad has been accused of using chemical weapons against its own\npeople.",
+                    "Officials said the talks were difficult.",
+                ],
+            ),
+            (
+                "He said the deal, which took months,\nWould be signed soon.",
+                &["He said the deal, which took months,\nWould be signed soon."],
+            ),
+            (
+                "Officials met with\nDonald Trump on Monday.",
+                &["Officials met with\nDonald Trump on Monday."],
+            ),
+            (
+                "The statement was read out by Mr.\nPutin at the Kremlin.",
+                &["The statement was read out by Mr.\nPutin at the Kremlin."],
+            ),
+            (
+                "such provocations.\nare being prepared",
+                &["such provocations.\nare being prepared"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn hard_wrapped_prose_filled_lines_joined() {
+        // The first break is joined ("the" + lowercase); the second line is
+        // filled to the wrap width, so its break is joined although the
+        // next line starts with a capital.
+        check(&[(
+            "Lavrov told reporters after the meeting in Moscow that the\nfailed talks had left relations between Moscow and Washington\nAt their lowest point since the Cold War ended. Nobody disagreed.\nShort line\nNext line",
+            &[
+                "Lavrov told reporters after the meeting in Moscow that the\nfailed talks had left relations between Moscow and Washington\nAt their lowest point since the Cold War ended.",
+                "Nobody disagreed.",
+                "Short line",
+                "Next line",
+            ],
+        )]);
+    }
+
+    #[test]
+    fn abbreviation_title_before_capitalised_name() {
+        check(&[
+            (
+                "Mr. Putin met Dr. Smith and Prof. Jones. They talked.",
+                &["Mr. Putin met Dr. Smith and Prof. Jones.", "They talked."],
+            ),
+            (
+                "Sen. John McCain and Gen. He Wei spoke to Lt. Col. Smith.",
+                &["Sen. John McCain and Gen. He Wei spoke to Lt. Col. Smith."],
+            ),
+            ("Mr.Smith arrived.", &["Mr.Smith arrived."]),
+            (
+                "Compare apples vs. Oranges. The end.",
+                &["Compare apples vs. Oranges.", "The end."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn abbreviation_month_and_number() {
+        check(&[
+            (
+                "The vote is on Jan. 5 and the count on Feb. 12. It will be close.",
+                &[
+                    "The vote is on Jan. 5 and the count on Feb. 12.",
+                    "It will be close.",
+                ],
+            ),
+            (
+                "See No. 5 and Vol. 3 on pp. 10-12. Then stop.",
+                &["See No. 5 and Vol. 3 on pp. 10-12.", "Then stop."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn abbreviation_company_before_sentence_starter() {
+        check(&[
+            (
+                "He works for Acme Inc. The company is big.",
+                &["He works for Acme Inc.", "The company is big."],
+            ),
+            (
+                "Shares of Acme Inc. Rose sharply.",
+                &["Shares of Acme Inc. Rose sharply."],
+            ),
+            (
+                "apples, pears, etc. But not plums.",
+                &["apples, pears, etc.", "But not plums."],
+            ),
+            (
+                "He lives on St. Petersburg Ave. in town.",
+                &["He lives on St. Petersburg Ave. in town."],
+            ),
+            (
+                "It happened in Springfield, Ill. The mayor spoke.",
+                &["It happened in Springfield, Ill.", "The mayor spoke."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn abbreviation_us_before_capitalised_word() {
+        check(&[
+            (
+                "He met the U.S. Secretary of State on Monday.",
+                &["He met the U.S. Secretary of State on Monday."],
+            ),
+            (
+                "Russia cut ties with the U.S. The talks failed.",
+                &["Russia cut ties with the U.S.", "The talks failed."],
+            ),
+            (
+                "The U.K. and the E.U. agreed. Washington, D.C. Police said so.",
+                &[
+                    "The U.K. and the E.U. agreed.",
+                    "Washington, D.C. Police said so.",
+                ],
+            ),
+            (
+                "the U.S.'s position and U.S.-Russia ties.",
+                &["the U.S.'s position and U.S.-Russia ties."],
+            ),
+            (
+                "He holds a Ph.D. from Oxford. He teaches.",
+                &["He holds a Ph.D. from Oxford.", "He teaches."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn dotted_acronym_at_end_of_line() {
+        check(&[(
+            "While the most immediate U.S.\nConcern is Syria.",
+            &["While the most immediate U.S.", "Concern is Syria."],
+        )]);
+    }
+
+    #[test]
+    fn initials_not_split() {
+        check(&[
+            (
+                "J. K. Rowling wrote it. J. A. Smith read it.",
+                &["J. K. Rowling wrote it.", "J. A. Smith read it."],
+            ),
+            ("Roe v. Wade was decided.", &["Roe v. Wade was decided."]),
+            (
+                "It is a 3D. The film was good.",
+                &["It is a 3D.", "The film was good."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn am_pm() {
+        check(&[
+            (
+                "The meeting starts at 9 a.m. GMT and ends at 5 p.m. Police were present.",
+                &[
+                    "The meeting starts at 9 a.m. GMT and ends at 5 p.m.",
+                    "Police were present.",
+                ],
+            ),
+            (
+                "It began at 10 p.m. on Friday.",
+                &["It began at 10 p.m. on Friday."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn decimal_and_percentage() {
+        check(&[
+            (
+                "Growth was 3.5% and inflation 20.5 percent. It cost $1.2 billion.",
+                &[
+                    "Growth was 3.5% and inflation 20.5 percent.",
+                    "It cost $1.2 billion.",
+                ],
+            ),
+            (
+                "Install version 2.0.1 now. The ratio was 0.82-0.88 overall.",
+                &[
+                    "Install version 2.0.1 now.",
+                    "The ratio was 0.82-0.88 overall.",
+                ],
+            ),
+            (".5 of it was .NET code.", &[".5 of it was .NET code."]),
+        ]);
+    }
+
+    #[test]
+    fn lowercase_after_full_stop_continues() {
+        check(&[
+            (
+                "such provocations. are being prepared",
+                &["such provocations. are being prepared"],
+            ),
+            (
+                "\"Why?\" he asked. Nobody answered.",
+                &["\"Why?\" he asked.", "Nobody answered."],
+            ),
+            (
+                "It would be wonderful... if NATO agreed.",
+                &["It would be wonderful... if NATO agreed."],
+            ),
+            (
+                "It would be wonderful… if NATO agreed… It did not.",
+                &["It would be wonderful… if NATO agreed…", "It did not."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn exclamation_and_question() {
+        check(&[
+            (
+                "Really?! Yes! Of course? 5 people came.",
+                &["Really?!", "Yes!", "Of course?", "5 people came."],
+            ),
+            ("Stop!Now.", &["Stop!", "Now."]),
+        ]);
+    }
+
+    #[test]
+    fn no_space_after_full_stop_splits() {
+        check(&[
+            (
+                "I have to say once again.no one has shown us a single fact",
+                &[
+                    "I have to say once again.",
+                    "no one has shown us a single fact",
+                ],
+            ),
+            (
+                "The talks ended.The ministers left.",
+                &["The talks ended.", "The ministers left."],
+            ),
+            ("back in 2014.And then", &["back in 2014.", "And then"]),
+            ("the end.é", &["the end.", "é"]),
+        ]);
+    }
+
+    #[test]
+    fn urls_emails_filenames_not_split() {
+        check(&[
+            (
+                "Visit example.com or www.bbc.co.uk/news for more. Write to john.doe@x.org today.",
+                &[
+                    "Visit example.com or www.bbc.co.uk/news for more.",
+                    "Write to john.doe@x.org today.",
+                ],
+            ),
+            (
+                "Read report.pdf and index.html on bbc.co.uk now.",
+                &["Read report.pdf and index.html on bbc.co.uk now."],
+            ),
+            (
+                "Go to Amazon.com. It sells books.",
+                &["Go to Amazon.com.", "It sells books."],
+            ),
+            ("Use e.g. this, i.e. that.", &["Use e.g. this, i.e. that."]),
+        ]);
+    }
+
+    #[test]
+    fn quote_after_full_stop() {
+        check(&[
+            (
+                "He said \"it is over.\" Then he left.",
+                &["He said \"it is over.\"", "Then he left."],
+            ),
+            (
+                "She said, “It is over.” Then she left.",
+                &["She said, “It is over.”", "Then she left."],
+            ),
+            ("(He left.) She stayed.", &["(He left.)", "She stayed."]),
+            ("\"It is over.\" he said.", &["\"It is over.\" he said."]),
+        ]);
+    }
+
+    #[test]
+    fn quote_before_full_stop() {
+        check(&[
+            (
+                "He said trust had \"deteriorated\". The Kremlin agreed.",
+                &["He said trust had \"deteriorated\".", "The Kremlin agreed."],
+            ),
+            (
+                "\"We don't want a new Cold War\". Only weeks ago, it appeared that Trump",
+                &[
+                    "\"We don't want a new Cold War\".",
+                    "Only weeks ago, it appeared that Trump",
+                ],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn opening_quote_after_full_stop() {
+        check(&[
+            (
+                "It must be done. \"We need to attempt it,\" he said.",
+                &["It must be done.", "\"We need to attempt it,\" he said."],
+            ),
+            (
+                "It must be done. «Nous devons» said he. (Reuters) reported it.",
+                &[
+                    "It must be done.",
+                    "«Nous devons» said he.",
+                    "(Reuters) reported it.",
+                ],
+            ),
+            (
+                "It must be done. \"we need to\" is the phrase.",
+                &["It must be done. \"we need to\" is the phrase."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn sentence_starting_with_digit() {
+        check(&[
+            (
+                "It was bad in 2014. 2015 was worse.",
+                &["It was bad in 2014.", "2015 was worse."],
+            ),
+            (
+                "It ended badly. 300 people died. $5 billion was lost.",
+                &[
+                    "It ended badly.",
+                    "300 people died.",
+                    "$5 billion was lost.",
+                ],
+            ),
+            (
+                "Read No. 5 and Vol. 2 and pp. 7 of it.",
+                &["Read No. 5 and Vol. 2 and pp. 7 of it."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn dash_after_full_stop() {
+        check(&[
+            (
+                "The talks failed. -Russian relations may be damaged.",
+                &["The talks failed.", "-Russian relations may be damaged."],
+            ),
+            (
+                "The talks failed. — The ministers left.",
+                &["The talks failed.", "— The ministers left."],
+            ),
+            (
+                "The talks failed. -based on reports, that is.",
+                &["The talks failed. -based on reports, that is."],
+            ),
+            (
+                "the poor state of U.S. -Russia ties.",
+                &["the poor state of U.S. -Russia ties."],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn cjk_full_stop() {
+        check(&[(
+            "你好。我很好！谢谢？好",
+            &["你好。", "我很好！", "谢谢？", "好"],
+        )]);
+    }
+
+    #[test]
+    fn span_invariants_on_awkward_inputs() {
+        let big_line = "The talks in Moscow failed. Mr. Smith said so, U.S. officials agreed... "
+            .repeat(1 << 14);
+        let big_token = "a.b".repeat(350_000);
+        let big_dots = ".".repeat(1 << 20);
+        let big_ws = " \t".repeat(1 << 19);
+        let big_newlines = "x\n".repeat(1 << 19);
+        let big_word = format!("{}. The end", "a".repeat(1 << 20));
+        let inputs: Vec<&str> = vec![
+            "",
+            " ",
+            "\n\n\n",
+            "\r\n\r\n",
+            " \t \u{a0}\u{2003}",
+            ".",
+            "....",
+            "!?!?",
+            ". . .",
+            "…",
+            "\"",
+            "'",
+            "\" '",
+            "“",
+            "end.é",
+            "end. é",
+            "é.É",
+            "a.",
+            ".a",
+            "A. B. C.",
+            "U.S.",
+            "U.S.\n",
+            "Mr.",
+            "1.",
+            "1. ",
+            "(1) ",
+            "- ",
+            "—",
+            "By",
+            "By ",
+            "\u{2028}\u{2029}x\u{2028}",
+            "x\u{85}y",
+            "\u{feff}Hello. World.",
+            "a.\u{300}b",
+            "。。。",
+            "\".\"",
+            "(.)",
+            "1.2.3.4.",
+            "x@y.z/a.b",
+            "www.",
+            "no.",
+            "a . b",
+            "\n.\n.\n",
+            "\r",
+            "\rx\ry",
+            &big_line,
+            &big_token,
+            &big_dots,
+            &big_ws,
+            &big_newlines,
+            &big_word,
+        ];
+        for input in inputs {
+            assert_invariants(input);
+        }
+        assert!(split_sentences("").is_empty());
+        assert!(split_sentences(" \n\t\n").is_empty());
+        assert_eq!(sents("...."), vec!["...."]);
+        assert_eq!(sents("end.é"), vec!["end.", "é"]);
+        assert_eq!(sents(&big_dots).len(), 1);
+        assert_eq!(sents(&big_token).len(), 1);
+        assert_eq!(sents(&big_line).len(), 2 << 14);
+    }
+
+    #[test]
+    fn span_invariants_on_random_inputs() {
+        const PIECES: &[&str] = &[
+            " ", " ", "\n", "\n\n", "\r\n", ".", "...", "!", "?", "…", "\"", "'", "“", "”", "(",
+            ")", "-", "—", "•", "1", "2.5", "a", "the", "Mr", "U.S.", "The", "é", "É", "。", "@",
+            "/", "com", "\u{a0}", "\t", "By ", ",", "\u{2029}",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        let mut text = String::new();
+        for _ in 0..3000 {
+            text.clear();
+            let n = next() % 40;
+            for _ in 0..n {
+                text.push_str(PIECES[next() % PIECES.len()]);
+            }
+            assert_invariants(&text);
+        }
+    }
 }

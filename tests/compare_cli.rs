@@ -1,0 +1,282 @@
+//! `syndic compare` on small fixtures.
+
+use crate::util::{assert_members_match_files, groups, Fixture};
+
+const SHARED: &str =
+    "The council voted on Tuesday to close the old harbour bridge for repairs until next spring.";
+
+fn three_articles(f: &Fixture) {
+    f.write(
+        "docs/a.txt",
+        format!("Bridge to close\n\nCity news in brief. {SHARED} Drivers were angry.\n"),
+    );
+    f.write(
+        "docs/b.txt",
+        format!("Harbour bridge shut\n\nResidents reacted with dismay. {SHARED}\n"),
+    );
+    f.write(
+        "docs/c.txt",
+        format!("{SHARED}\nThe mayor said the decision was unavoidable and overdue.\n"),
+    );
+}
+
+#[test]
+fn sentence_reused_by_three_articles_is_one_group_of_three() {
+    let f = Fixture::new();
+    three_articles(&f);
+    let run = f.run(&["compare", "docs", "--format", "json"]);
+    run.expect_code(0);
+    let report = run.json();
+    let verbatim = groups(&report, "verbatim");
+    assert_eq!(verbatim.len(), 1, "{report:#}");
+    let members = verbatim[0]["members"].as_array().unwrap();
+    assert_eq!(members.len(), 3);
+    assert_eq!(verbatim[0]["documents"], 3);
+    for m in members {
+        assert_eq!(m["text"], SHARED);
+    }
+    assert_members_match_files(&report, f.dir.path());
+}
+
+#[test]
+fn json_report_has_documented_fields() {
+    let f = Fixture::new();
+    three_articles(&f);
+    let report = f.run(&["compare", "docs", "--format", "json"]).json();
+    let ids: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    assert_eq!(report["documents"][0]["path"], "docs/a.txt");
+    let pairs = report["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 3);
+    for p in pairs {
+        for field in [
+            "jaccard",
+            "jaccard_estimate",
+            "containment_a_in_b",
+            "containment_b_in_a",
+        ] {
+            let v = p[field].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&v), "{field} = {v}");
+        }
+        assert_eq!(p["shared_sentences"], 1);
+    }
+    let g = &report["shared"][0];
+    assert_eq!(g["kind"], "verbatim");
+    assert_eq!(g["similarity"], 1.0);
+    let m = &g["members"][0];
+    for field in ["doc", "start", "end", "text", "line"] {
+        assert!(!m[field].is_null(), "member lacks {field}");
+    }
+}
+
+#[test]
+fn reworded_sentence_is_near_and_offsets_match() {
+    let f = Fixture::new();
+    f.write(
+        "a.txt",
+        "Officials confirmed that the northern railway line will reopen to passenger traffic after three months of costly repairs.\nOther news.\n",
+    );
+    f.write(
+        "b.txt",
+        "Unrelated opening words here.\nOfficials said that the northern railway line would reopen to passenger traffic after three months of repairs.\n",
+    );
+    let run = f.run(&["compare", "a.txt", "b.txt", "--format", "json"]);
+    run.expect_code(0);
+    let report = run.json();
+    let near = groups(&report, "near");
+    assert_eq!(near.len(), 1, "{report:#}");
+    let sim = near[0]["similarity"].as_f64().unwrap();
+    assert!(sim > 0.45 && sim < 1.0, "similarity {sim}");
+    assert_eq!(near[0]["members"][1]["line"], 2);
+    assert!(groups(&report, "verbatim").is_empty());
+    assert_members_match_files(&report, f.dir.path());
+}
+
+#[test]
+fn sentences_sharing_only_a_name_are_not_reported() {
+    let f = Fixture::new();
+    f.write(
+        "a.txt",
+        "Secretary of State Rex Tillerson arrived in Moscow late on Tuesday evening for difficult talks.\n",
+    );
+    f.write(
+        "b.txt",
+        "Critics in Congress questioned whether Secretary of State Rex Tillerson understood the stakes.\n",
+    );
+    f.write(
+        "c.txt",
+        "Syrian President Bashar al-Assad denied any role in the attack during a rare interview.\n",
+    );
+    f.write(
+        "d.txt",
+        "Western governments blamed forces loyal to Syrian President Bashar al-Assad for the strike.\n",
+    );
+    let report = f
+        .run(&[
+            "compare", "a.txt", "b.txt", "c.txt", "d.txt", "--format", "json",
+        ])
+        .json();
+    assert_eq!(report["shared"].as_array().unwrap().len(), 0, "{report:#}");
+}
+
+#[test]
+fn page_furniture_is_boilerplate() {
+    let f = Fixture::new();
+    for (i, body) in [
+        "The river flooded three villages overnight, forcing hundreds of families from their homes.",
+        "Farmers in the valley say the spring harvest is the best in a decade despite the drought.",
+        "A new museum dedicated to maritime history opened its doors to visitors on Saturday morning.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        f.write(
+            &format!("{i}.txt"),
+            format!("Adjust Comment Print\n\n{body}\n\nShare this article\n"),
+        );
+    }
+    let report = f.run(&["compare", ".", "--format", "json"]).json();
+    let boiler = groups(&report, "boilerplate");
+    assert_eq!(boiler.len(), 2, "{report:#}");
+    assert!(groups(&report, "verbatim").is_empty());
+    for d in report["documents"].as_array().unwrap() {
+        assert_eq!(d["boilerplate_sentences"], 2);
+        assert_eq!(d["shared_sentences"], 0);
+    }
+}
+
+#[test]
+fn non_ascii_documents_keep_exact_byte_offsets() {
+    let f = Fixture::new();
+    let shared = "Le président a déclaré à la presse que la réforme des retraites serait adoptée «sans délai» cet été.";
+    f.write(
+        "fr1.txt",
+        format!("Économie — «Réforme»\n\nÀ Paris, jeudi. {shared}\n"),
+    );
+    f.write("fr2.txt", format!("Ça continue… 😀 {shared} Fin.\n"));
+    let report = f
+        .run(&["compare", "fr1.txt", "fr2.txt", "--format", "json"])
+        .json();
+    let verbatim = groups(&report, "verbatim");
+    assert_eq!(verbatim.len(), 1, "{report:#}");
+    assert_eq!(verbatim[0]["members"][0]["text"], shared);
+    assert_members_match_files(&report, f.dir.path());
+}
+
+#[test]
+fn same_output_at_one_and_two_threads() {
+    let f = Fixture::new();
+    three_articles(&f);
+    f.write(
+        "docs/d.txt",
+        "Officials said that the northern railway line would reopen to passenger traffic after three months of repairs.\n",
+    );
+    f.write(
+        "docs/e.txt",
+        "Officials confirmed that the northern railway line will reopen to passenger traffic after three months of costly repairs.\n",
+    );
+    let one = f.run(&["compare", "docs", "--format", "json", "--threads", "1"]);
+    let two = f.run(&["compare", "docs", "--format", "json", "--threads", "2"]);
+    one.expect_code(0);
+    assert_eq!(one.output.stdout, two.output.stdout);
+    let text1 = f.run(&["compare", "docs", "--threads", "1"]);
+    let text2 = f.run(&["compare", "docs", "--threads", "2"]);
+    assert_eq!(text1.output.stdout, text2.output.stdout);
+}
+
+#[test]
+fn seed_is_reported_and_changes_estimates_only() {
+    let f = Fixture::new();
+    three_articles(&f);
+    let a = f
+        .run(&["compare", "docs", "--format", "json", "--seed", "1"])
+        .json();
+    let b = f
+        .run(&["compare", "docs", "--format", "json", "--seed", "2"])
+        .json();
+    assert_eq!(a["params"]["seed"], 1);
+    assert_eq!(a["shared"], b["shared"]);
+    for (pa, pb) in a["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["pairs"].as_array().unwrap())
+    {
+        assert_eq!(pa["jaccard"], pb["jaccard"]);
+    }
+}
+
+#[test]
+fn output_file_is_written_whole_and_no_temporary_is_left() {
+    let f = Fixture::new();
+    three_articles(&f);
+    let stdout = f.run(&["compare", "docs", "--format", "json"]);
+    f.run(&[
+        "compare",
+        "docs",
+        "--format",
+        "json",
+        "-o",
+        "out/report.json",
+    ])
+    .expect_code(2); // out/ does not exist
+    assert!(!f.path("out/report.json").exists());
+    std::fs::create_dir(f.path("out")).unwrap();
+    f.run(&[
+        "compare",
+        "docs",
+        "--format",
+        "json",
+        "-o",
+        "out/report.json",
+    ])
+    .expect_code(0);
+    let written = std::fs::read(f.path("out/report.json")).unwrap();
+    assert_eq!(written, stdout.output.stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(f.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["report.json"]);
+}
+
+#[test]
+fn text_report_shows_table_matrix_and_groups() {
+    let f = Fixture::new();
+    three_articles(&f);
+    let run = f.run(&["compare", "docs"]);
+    run.expect_code(0);
+    let out = run.stdout();
+    for needle in [
+        "DOCUMENTS",
+        "SIMILARITY",
+        "SHARED SENTENCES",
+        "verbatim, in 3 documents",
+        "a:3",
+        SHARED,
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}
+
+#[test]
+fn invalid_parameters_are_rejected() {
+    let f = Fixture::new();
+    three_articles(&f);
+    for args in [
+        ["--threshold", "1.5"],
+        ["--threshold", "0"],
+        ["--permutations", "0"],
+        ["--shingle", "0"],
+        ["--threads", "0"],
+    ] {
+        let run = f.run(&["compare", "docs", args[0], args[1]]);
+        run.expect_code(2);
+        assert!(run.stderr().contains("error"), "{}", run.stderr());
+    }
+}

@@ -1,0 +1,94 @@
+//! The main job: the five articles in corpus/ (kept in the repository).
+
+use crate::util::{assert_members_match_files, groups, run_in};
+use std::path::Path;
+
+fn report() -> serde_json::Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = run_in(root, &["compare", "--format", "json"]);
+    run.expect_code(0);
+    run.json()
+}
+
+fn texts(group: &serde_json::Value) -> Vec<String> {
+    group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn finds_the_two_sentences_copied_word_for_word() {
+    let r = report();
+    assert_eq!(r["documents"].as_array().unwrap().len(), 5);
+    let verbatim = groups(&r, "verbatim");
+    assert_eq!(verbatim.len(), 2, "{r:#}");
+    let all: Vec<String> = verbatim.iter().flat_map(|g| texts(g)).collect();
+    assert!(
+        all.iter()
+            .filter(|t| t.starts_with("The Syrian representative noted")
+                && t.ends_with("back in 2014."))
+            .count()
+            == 2,
+        "{all:#?}"
+    );
+    assert!(
+        all.iter()
+            .filter(|t| t.starts_with("Only weeks ago, it appeared that Trump")
+                && t.ends_with("with Russian Federation."))
+            .count()
+            == 2,
+        "{all:#?}"
+    );
+    assert_members_match_files(&r, Path::new(env!("CARGO_MANIFEST_DIR")));
+}
+
+#[test]
+fn page_furniture_is_boilerplate() {
+    let r = report();
+    let boiler = groups(&r, "boilerplate");
+    assert!(
+        boiler
+            .iter()
+            .any(|g| texts(g).iter().all(|t| t == "Adjust Comment Print") && g["documents"] == 3),
+        "{r:#}"
+    );
+    for g in groups(&r, "verbatim").into_iter().chain(groups(&r, "near")) {
+        assert!(!texts(g).iter().any(|t| t.contains("Adjust Comment Print")));
+    }
+}
+
+#[test]
+fn no_group_shares_only_names() {
+    let r = report();
+    for g in groups(&r, "near") {
+        let t = texts(g);
+        // A names-only pair would be one of these title phrases plus
+        // unrelated words; every reported pair must share real wording.
+        assert!(
+            g["similarity"].as_f64().unwrap() >= 0.45 || g["containment"].as_f64().unwrap() >= 0.8,
+            "{t:#?}"
+        );
+        for name in [
+            "Secretary of State Rex Tillerson",
+            "Syrian President Bashar al-Assad",
+        ] {
+            assert!(
+                !t.iter().all(|s| s.contains(name)),
+                "names-only group: {t:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn built_in_corpus_is_used_when_there_is_no_corpus_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_in(dir.path(), &["compare", "--format", "json"]);
+    run.expect_code(0);
+    let r = run.json();
+    assert_eq!(r["documents"].as_array().unwrap().len(), 5);
+    assert_eq!(groups(&r, "verbatim").len(), 2);
+}

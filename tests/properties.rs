@@ -1,0 +1,146 @@
+//! Property tests against brute-force oracles.
+
+use std::collections::HashSet;
+
+use proptest::prelude::*;
+use syndic::minhash::{MinHashParams, MinHasher};
+use syndic::shingle::{self, Shingler};
+use syndic::text::{split_sentences, Analyzed, Tokens};
+
+fn hasher(k: usize, seed: u64) -> MinHasher {
+    MinHasher::new(MinHashParams {
+        permutations: k,
+        seed,
+        shingle_size: 5,
+    })
+    .unwrap()
+}
+
+/// Two sets with a chosen number of shared and private elements.
+fn set_pair() -> impl Strategy<Value = (Vec<u64>, Vec<u64>)> {
+    (0usize..300, 0usize..300, 0usize..300, any::<u64>()).prop_map(
+        |(shared, only_a, only_b, salt)| {
+            let mk = |tag: u64, n: usize| -> Vec<u64> {
+                (0..n as u64)
+                    .map(|i| (i ^ (tag << 40)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ salt)
+                    .collect()
+            };
+            let s = mk(1, shared);
+            let mut a = s.clone();
+            a.extend(mk(2, only_a));
+            let mut b = s;
+            b.extend(mk(3, only_b));
+            (a, b)
+        },
+    )
+}
+
+fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let (a, b): (HashSet<_>, HashSet<_>) = (a.iter().collect(), b.iter().collect());
+    let union = a.union(&b).count();
+    if union == 0 {
+        0.0
+    } else {
+        a.intersection(&b).count() as f64 / union as f64
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The MinHash estimate stays within the expected error of the exact
+    /// Jaccard: 5 standard deviations of a 128-sample binomial (plus 0.02 for
+    /// the densification of very small sets).
+    #[test]
+    fn minhash_estimate_is_within_expected_error((a, b) in set_pair(), seed in any::<u64>()) {
+        prop_assume!(!a.is_empty() && !b.is_empty());
+        let h = hasher(128, seed);
+        let j = exact_jaccard(&a, &b);
+        let est = h.signature(&a).jaccard(&h.signature(&b)).unwrap();
+        let sigma = (j * (1.0 - j) / 128.0).sqrt();
+        prop_assert!((est - j).abs() <= 5.0 * sigma + 0.02, "exact {j} estimate {est}");
+    }
+
+    /// Exact set Jaccard on shingles agrees with a HashSet oracle.
+    #[test]
+    fn shingle_jaccard_matches_hashset_oracle(
+        wa in prop::collection::vec(0u8..12, 0..60),
+        wb in prop::collection::vec(0u8..12, 0..60),
+        n in 1usize..6,
+    ) {
+        let text = |w: &[u8]| w.iter().map(|x| format!("w{x}")).collect::<Vec<_>>().join(" ");
+        let (ta, tb) = (text(&wa), text(&wb));
+        let s = Shingler::new(n, 3).unwrap();
+        let ha = s.token_hashes(&Tokens::new(&ta));
+        let hb = s.token_hashes(&Tokens::new(&tb));
+        let (sa, sb) = (s.shingle_set(&ha), s.shingle_set(&hb));
+        // Oracle: shingles as word strings.
+        let grams = |w: &[u8]| -> HashSet<Vec<u8>> {
+            if w.is_empty() { return HashSet::new(); }
+            let k = n.min(w.len());
+            w.windows(k).map(|g| g.to_vec()).collect()
+        };
+        let (ga, gb) = (grams(&wa), grams(&wb));
+        let union = ga.union(&gb).count();
+        let oracle = if union == 0 { 0.0 } else { ga.intersection(&gb).count() as f64 / union as f64 };
+        prop_assert!((shingle::jaccard(&sa, &sb) - oracle).abs() < 1e-12);
+        prop_assert_eq!(sa.len(), ga.len());
+    }
+
+    /// Sentence and token spans always lie on char boundaries, in order,
+    /// and cover every non-whitespace character exactly once.
+    #[test]
+    fn sentence_spans_cover_text(text in "[a-zA-Z0-9 .!?\"'\n«»“”éü—…-]{0,300}") {
+        let spans = split_sentences(&text);
+        let mut last = 0;
+        for s in &spans {
+            prop_assert!(s.start >= last && s.start < s.end && s.end <= text.len());
+            prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            prop_assert_eq!(s.slice(&text).trim(), s.slice(&text));
+            prop_assert!(text[last..s.start].trim().is_empty());
+            last = s.end;
+        }
+        prop_assert!(text[last..].trim().is_empty());
+        let a = Analyzed::new(&text);
+        for t in a.tokens.spans() {
+            prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+        }
+    }
+}
+
+#[test]
+fn mean_error_matches_theory() {
+    // Over many pairs at J = 0.5 the mean absolute error of a 128-bin
+    // estimate should be close to sqrt(2/pi) * sigma = 0.035.
+    let h = hasher(128, 11);
+    let mut total = 0.0;
+    let trials = 400;
+    for t in 0..trials as u64 {
+        let base = t << 32;
+        let a: Vec<u64> = (base..base + 200).collect();
+        let b: Vec<u64> = (base + 67..base + 267).collect(); // J = 133/267
+        let j = 133.0 / 267.0;
+        total += (h.signature(&a).jaccard(&h.signature(&b)).unwrap() - j).abs();
+    }
+    let mean = total / trials as f64;
+    assert!(mean < 0.045, "mean abs error {mean}");
+}
+
+#[test]
+fn signatures_identical_at_one_and_two_threads() {
+    let h = hasher(128, 5);
+    let sets: Vec<Vec<u64>> = (0..2000u64)
+        .map(|i| (0..(i % 97 + 1)).map(|j| j * 31 + i).collect())
+        .collect();
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| h.signatures(&sets))
+    };
+    let one = run(1);
+    let two = run(2);
+    assert_eq!(one, two);
+    assert_eq!(one.len(), sets.len());
+}

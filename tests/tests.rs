@@ -1,0 +1,9 @@
+//! Integration tests: the real `syndic` binary on small fixtures made by the
+//! tests, plus property tests of the library against brute-force oracles.
+
+mod util;
+
+mod bad_input;
+mod compare_cli;
+mod corpus;
+mod properties;

@@ -1,0 +1,119 @@
+//! Helpers: a temporary directory of fixtures and a runner for the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    /// Runs `syndic ARGS` in the fixture directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args)
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_syndic"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run syndic");
+    Run { output }
+}
+
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Asserts the exit code, printing both streams when it differs.
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code(),
+            code,
+            "exit code\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout()).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}):\n{}\n--- stderr ---\n{}",
+                self.stdout(),
+                self.stderr()
+            )
+        })
+    }
+}
+
+/// Checks that every member's text is exactly the bytes at its offsets in
+/// the file it names (documents map id -> path).
+pub fn assert_members_match_files(report: &serde_json::Value, base: &Path) {
+    let docs = report["documents"].as_array().unwrap();
+    for group in report["shared"].as_array().unwrap() {
+        for m in group["members"].as_array().unwrap() {
+            let doc = docs
+                .iter()
+                .find(|d| d["id"] == m["doc"])
+                .expect("member names a listed document");
+            let path = base.join(doc["path"].as_str().unwrap());
+            let bytes = std::fs::read(&path).unwrap();
+            let (s, e) = (
+                m["start"].as_u64().unwrap() as usize,
+                m["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                &bytes[s..e],
+                m["text"].as_str().unwrap().as_bytes(),
+                "member text differs from file bytes {s}..{e} of {}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Groups of a given kind.
+pub fn groups<'a>(report: &'a serde_json::Value, kind: &str) -> Vec<&'a serde_json::Value> {
+    report["shared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["kind"] == kind)
+        .collect()
+}
