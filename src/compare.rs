@@ -65,6 +65,9 @@ pub struct CompareConfig {
     /// Shared content words (not stopwords, not capitalised names) a pair of
     /// sentences needs to count as shared text.
     pub min_content_words: usize,
+    /// Sentence shingles (word bigrams that are not all stopwords) a pair
+    /// must share: scattered single-word matches are not shared text.
+    pub min_shared_shingles: usize,
     /// A sentence in at least this share of the documents (and at least 4) is
     /// boilerplate.
     pub boilerplate_docs: f64,
@@ -83,6 +86,7 @@ impl Default for CompareConfig {
             containment: 0.8,
             min_words: 5,
             min_content_words: 3,
+            min_shared_shingles: 3,
             boilerplate_docs: 0.5,
             all_pairs_limit: 100,
         }
@@ -365,9 +369,8 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
         .map(|&c| sent_hasher.signature(&classes[c as usize].shingles))
         .collect();
     let mut index = LshIndex::new(sent_lsh);
-    for (i, sig) in sigs.iter().enumerate() {
-        index.insert(i as u32, sig)?;
-    }
+    index.insert_all(&sigs)?;
+    drop(sigs);
     let candidates = index.candidates(|a, b| {
         let (ca, cb) = (
             &classes[eligible[a as usize] as usize],
@@ -403,7 +406,7 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
 
     let ndocs = docs.len();
     let boilerplate_min = ((config.boilerplate_docs * ndocs as f64).ceil() as usize).max(4);
-    let mut groups: Vec<(Kind, (f64, f64), Vec<(u32, u32)>)> = Vec::new();
+    let mut groups: Vec<RawGroup> = Vec::new();
     for (root, members_classes) in &components {
         let mut members: Vec<(u32, u32)> = members_classes
             .iter()
@@ -427,12 +430,18 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
         } else {
             min_sim.get(root).copied().unwrap_or((1.0, 1.0))
         };
-        groups.push((kind, sim, members));
+        groups.push(RawGroup {
+            kind,
+            similarity: sim.0,
+            containment: sim.1,
+            members,
+        });
     }
     groups.sort_by(|x, y| {
-        x.0.cmp(&y.0)
-            .then_with(|| x.2.len().cmp(&y.2.len()).reverse())
-            .then_with(|| x.2.cmp(&y.2))
+        x.kind
+            .cmp(&y.kind)
+            .then_with(|| x.members.len().cmp(&y.members.len()).reverse())
+            .then_with(|| x.members.cmp(&y.members))
     });
     drop(classes);
 
@@ -442,14 +451,14 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
         .map(|a| vec![None; a.analyzed.sentences.len()])
         .collect();
     let mut pair_shared: AHashMap<(u32, u32), usize> = AHashMap::new();
-    for (kind, _, members) in &groups {
-        for &(d, s) in members {
-            shared_flag[d as usize][s as usize] = Some(*kind);
+    for g in &groups {
+        for &(d, s) in &g.members {
+            shared_flag[d as usize][s as usize] = Some(g.kind);
         }
-        if *kind == Kind::Boilerplate {
+        if g.kind == Kind::Boilerplate {
             continue;
         }
-        let group_docs: BTreeSet<u32> = members.iter().map(|m| m.0).collect();
+        let group_docs: BTreeSet<u32> = g.members.iter().map(|m| m.0).collect();
         let group_docs: Vec<u32> = group_docs.into_iter().collect();
         for (i, &a) in group_docs.iter().enumerate() {
             for &b in &group_docs[i + 1..] {
@@ -502,9 +511,7 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
     } else {
         let params = LshParams::for_threshold(config.threshold, config.permutations, 0.5, 0.5)?;
         let mut idx = LshIndex::new(params);
-        for (i, s) in doc_sigs.iter().enumerate() {
-            idx.insert(i as u32, s)?;
-        }
+        idx.insert_all(&doc_sigs)?;
         let mut list = idx.candidates(|_, _| true);
         list.extend(pair_shared.keys().copied());
         list.sort_unstable();
@@ -532,14 +539,15 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
 
     let shared = groups
         .into_iter()
-        .map(|(kind, (sim, cont), members)| {
-            let distinct = members.iter().map(|m| m.0).collect::<BTreeSet<_>>().len();
+        .map(|g| {
+            let distinct = g.members.iter().map(|m| m.0).collect::<BTreeSet<_>>().len();
             SharedGroup {
-                kind,
-                similarity: round4(sim),
-                containment: round4(cont),
+                kind: g.kind,
+                similarity: round4(g.similarity),
+                containment: round4(g.containment),
                 documents: distinct,
-                members: members
+                members: g
+                    .members
                     .into_iter()
                     .map(|(d, s)| {
                         let a = &analyses[d as usize];
@@ -717,8 +725,12 @@ fn verify(a: &Class, b: &Class, config: &CompareConfig) -> Option<(f64, f64)> {
     if a.fragment || b.fragment {
         return None;
     }
-    // Cheap exact prefilter on the shingle sets.
+    // Exact evidence on the shingle sets first (cheap): enough shared
+    // phrases, and not hopelessly far from the thresholds.
     let inter = shingle::intersection_len(&a.shingles, &b.shingles);
+    if inter < config.min_shared_shingles {
+        return None;
+    }
     let smaller = a.shingles.len().min(b.shingles.len()).max(1);
     let union = a.shingles.len() + b.shingles.len() - inter;
     let jaccard = inter as f64 / union.max(1) as f64;
@@ -740,6 +752,15 @@ fn verify(a: &Class, b: &Class, config: &CompareConfig) -> Option<(f64, f64)> {
 /// Share of the threshold that the exact shingle Jaccard (or containment)
 /// must reach before the alignment is computed.
 const PREFILTER: f64 = 0.25;
+
+/// A group before it is turned into report form.
+struct RawGroup {
+    kind: Kind,
+    similarity: f64,
+    containment: f64,
+    /// (document, sentence), sorted.
+    members: Vec<(u32, u32)>,
+}
 
 /// Union-find with path halving and union by size.
 struct UnionFind {

@@ -9,7 +9,7 @@
 //! Candidates are only candidates: callers verify them against the exact
 //! similarity.
 
-use ahash::AHashMap;
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
@@ -88,11 +88,14 @@ impl LshParams {
     }
 }
 
-/// An LSH index: one bucket map per band, from band hash to item ids.
+/// An LSH index. Each band keeps a vector of `(band hash, item id)`; finding
+/// candidates sorts each band (in parallel across bands) and pairs the items
+/// of every run of equal hashes. This avoids one allocation per bucket, which
+/// dominates a hash-map index when most buckets hold a single item.
 #[derive(Debug, Clone)]
 pub struct LshIndex {
     params: LshParams,
-    buckets: Vec<AHashMap<u64, Vec<u32>>>,
+    bands: Vec<Vec<(u64, u32)>>,
 }
 
 impl LshIndex {
@@ -100,7 +103,7 @@ impl LshIndex {
     pub fn new(params: LshParams) -> LshIndex {
         LshIndex {
             params,
-            buckets: (0..params.bands).map(|_| AHashMap::new()).collect(),
+            bands: vec![Vec::new(); params.bands],
         }
     }
 
@@ -125,8 +128,7 @@ impl LshIndex {
         }
     }
 
-    /// Adds item `id`. Signatures of empty sets are not indexed.
-    pub fn insert(&mut self, id: u32, signature: &Signature) -> Result<()> {
+    fn check(&self, signature: &Signature) -> Result<()> {
         if signature.values().len() < self.params.bands * self.params.rows {
             return Err(Error::InvalidParameter {
                 name: "permutations",
@@ -134,12 +136,43 @@ impl LshIndex {
                 reason: "signature shorter than bands x rows",
             });
         }
+        Ok(())
+    }
+
+    /// Adds item `id`. Signatures of empty sets are not indexed.
+    pub fn insert(&mut self, id: u32, signature: &Signature) -> Result<()> {
+        self.check(signature)?;
         if signature.is_empty() {
             return Ok(());
         }
         for band in 0..self.params.bands {
             let key = self.band_key(signature, band);
-            self.buckets[band].entry(key).or_default().push(id);
+            self.bands[band].push((key, id));
+        }
+        Ok(())
+    }
+
+    /// Adds items `0..signatures.len()` (ids are positions), hashing bands in
+    /// parallel.
+    pub fn insert_all(&mut self, signatures: &[Signature]) -> Result<()> {
+        for s in signatures {
+            self.check(s)?;
+        }
+        let params = self.params;
+        let this = &*self;
+        let added: Vec<Vec<(u64, u32)>> = (0..params.bands)
+            .into_par_iter()
+            .map(|band| {
+                signatures
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| !s.is_empty())
+                    .map(|(id, s)| (this.band_key(s, band), id as u32))
+                    .collect()
+            })
+            .collect();
+        for (band, items) in self.bands.iter_mut().zip(added) {
+            band.extend(items);
         }
         Ok(())
     }
@@ -147,24 +180,28 @@ impl LshIndex {
     /// All candidate pairs `(a, b)` with `a < b`, sorted and without
     /// duplicates. `keep(a, b)` can drop pairs early (e.g. two sentences of
     /// the same document).
-    pub fn candidates(&self, mut keep: impl FnMut(u32, u32) -> bool) -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
-        for band in &self.buckets {
-            for ids in band.values() {
-                if ids.len() < 2 {
-                    continue;
-                }
-                for (i, &a) in ids.iter().enumerate() {
-                    for &b in &ids[i + 1..] {
-                        let pair = if a < b { (a, b) } else { (b, a) };
-                        if pair.0 != pair.1 && keep(pair.0, pair.1) {
-                            out.push(pair);
+    pub fn candidates(&mut self, keep: impl Fn(u32, u32) -> bool + Sync) -> Vec<(u32, u32)> {
+        let per_band: Vec<Vec<(u32, u32)>> = self
+            .bands
+            .par_iter_mut()
+            .map(|band| {
+                band.sort_unstable();
+                let mut out = Vec::new();
+                for run in band.chunk_by(|x, y| x.0 == y.0) {
+                    for (i, &(_, a)) in run.iter().enumerate() {
+                        for &(_, b) in &run[i + 1..] {
+                            let pair = if a < b { (a, b) } else { (b, a) };
+                            if pair.0 != pair.1 && keep(pair.0, pair.1) {
+                                out.push(pair);
+                            }
                         }
                     }
                 }
-            }
-        }
-        out.sort_unstable();
+                out
+            })
+            .collect();
+        let mut out: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
+        out.par_sort_unstable();
         out.dedup();
         out
     }
@@ -218,6 +255,10 @@ mod tests {
         idx.insert(1, &h.signature(&b)).unwrap();
         idx.insert(2, &h.signature(&c)).unwrap();
         assert_eq!(idx.candidates(|_, _| true), vec![(0, 1)]);
+        let mut bulk = LshIndex::new(p);
+        bulk.insert_all(&[h.signature(&a), h.signature(&b), h.signature(&c)])
+            .unwrap();
+        assert_eq!(bulk.candidates(|_, _| true), vec![(0, 1)]);
         assert!(idx.candidates(|_, _| false).is_empty());
     }
 }
