@@ -47,7 +47,8 @@ pub struct CompareOpts {
     /// Word n-gram size for whole documents.
     #[arg(long, default_value_t = crate::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
     pub shingle: usize,
-    /// Word n-gram size for sentences.
+    /// Word n-gram size for sentences (candidate search; pairs must share 3
+    /// of them, so keep it small: 1 to 3).
     #[arg(long, default_value_t = crate::shingle::DEFAULT_SENTENCE_SHINGLE, value_name = "N")]
     pub sentence_shingle: usize,
     /// MinHash permutations (signature length).
@@ -56,7 +57,8 @@ pub struct CompareOpts {
     /// Seed for hashing and MinHash; the same seed gives the same output.
     #[arg(long, default_value_t = crate::compare::DEFAULT_SEED)]
     pub seed: u64,
-    /// Jaccard similarity threshold for near-duplicate sentences, in (0, 1).
+    /// Near-duplicate sentence threshold, in (0, 1): word-alignment
+    /// similarity 2·LCS/(|a|+|b|) of the two sentences.
     #[arg(long, default_value_t = 0.45, value_name = "T")]
     pub threshold: f64,
     /// Containment of a shorter sentence in a longer one that makes it a

@@ -58,6 +58,8 @@ pub struct Loaded {
     pub docs: Vec<InputDoc>,
     /// Inputs that could not be used, with the reason.
     pub skipped: Vec<Error>,
+    /// Canonical paths already read.
+    seen: std::collections::HashSet<PathBuf>,
 }
 
 /// Reads every path: files directly, directories recursively (files with a
@@ -72,14 +74,10 @@ pub fn load_paths(paths: &[PathBuf], opts: LoadOptions) -> Loaded {
             continue;
         }
         if path.is_dir() {
-            let files = match text_files_in(path) {
-                Ok(files) => files,
-                Err(e) => {
-                    loaded.skipped.push(e);
-                    continue;
-                }
-            };
-            if files.is_empty() {
+            let (files, errors) = text_files_in(path);
+            let had_errors = !errors.is_empty();
+            loaded.skipped.extend(errors);
+            if files.is_empty() && !had_errors {
                 loaded
                     .skipped
                     .push(Error::NoTextFiles { path: path.clone() });
@@ -96,26 +94,41 @@ pub fn load_paths(paths: &[PathBuf], opts: LoadOptions) -> Loaded {
 }
 
 fn push_file(loaded: &mut Loaded, path: &Path, opts: LoadOptions) {
+    // The same file named twice (or reached through a directory and a link)
+    // is one document, not a perfect copy of itself.
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !loaded.seen.insert(key) {
+        return;
+    }
     match read_document(path, opts) {
         Ok(doc) => loaded.docs.push(doc),
         Err(e) => loaded.skipped.push(e),
     }
 }
 
-fn text_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Text files under `dir`, sorted by name, and the entries that could not be
+/// read (which do not stop the walk).
+fn text_files_in(dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
     let mut files = Vec::new();
+    let mut errors = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.map_err(|e| Error::Io {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(Error::Io {
+                    path: e.path().unwrap_or(dir).to_path_buf(),
+                    source: e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
+                });
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -127,7 +140,7 @@ fn text_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
             files.push(entry.into_path());
         }
     }
-    Ok(files)
+    (files, errors)
 }
 
 /// Reads and checks one file.
@@ -188,7 +201,8 @@ pub fn check_text(path: &Path, bytes: Vec<u8>, opts: LoadOptions) -> Result<Stri
     Ok(text)
 }
 
-/// Gives documents that share a file stem their path as id instead.
+/// Gives documents that share a file stem their path as id instead, and
+/// numbers any id that is still taken (`a.txt#2`).
 fn make_ids_unique(docs: &mut [InputDoc]) {
     let mut count: HashMap<String, usize> = HashMap::new();
     for d in docs.iter() {
@@ -198,6 +212,16 @@ fn make_ids_unique(docs: &mut [InputDoc]) {
         if count[&d.id] > 1 {
             d.id = d.path.clone();
         }
+    }
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for d in docs.iter_mut() {
+        let mut id = d.id.clone();
+        let mut n = 1;
+        while !taken.insert(id.clone()) {
+            n += 1;
+            id = format!("{}#{n}", d.id);
+        }
+        d.id = id;
     }
 }
 
@@ -255,5 +279,18 @@ mod tests {
         make_ids_unique(&mut docs);
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["x/a.txt", "y/a.txt", "b"]);
+        // A stem that equals another document's path-id is numbered.
+        let mut docs = vec![
+            InputDoc::new("a", "a", "t"),
+            InputDoc::new("a", "x/a", "t"),
+            InputDoc::new("a", "a.md", "t"),
+        ];
+        make_ids_unique(&mut docs);
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "x/a", "a.md"]);
+        let mut docs = vec![InputDoc::new("a", "a", "t"), InputDoc::new("a", "a", "t")];
+        make_ids_unique(&mut docs);
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a#2"]);
     }
 }

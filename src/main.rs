@@ -160,6 +160,18 @@ fn write_atomically(
         out.flush()
             .with_context(|| format!("{}: write failed", path.display()))?;
     }
+    // tempfile creates 0600 files; a report should get the permissions of
+    // the file it replaces, or ordinary ones.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perms = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        tmp.as_file()
+            .set_permissions(perms)
+            .with_context(|| format!("{}: cannot set permissions", path.display()))?;
+    }
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("{}: sync failed", path.display()))?;

@@ -27,6 +27,10 @@ use crate::error::{Error, Result};
 
 /// Default number of permutations (bins).
 pub const DEFAULT_PERMUTATIONS: usize = 128;
+/// Largest number of permutations. Densifying a one-shingle set probes
+/// about k² bins (67M at 8192, a fraction of a second); far larger k would
+/// turn tiny sets into hangs, and no use of MinHash needs it.
+pub const MAX_PERMUTATIONS: usize = 8192;
 /// Identifies the scheme in reports and compatibility checks.
 pub const SCHEME: &str = "oph-optimal-densification/xxh3-fmix64/u32";
 
@@ -124,14 +128,14 @@ fn splitmix64(x: u64) -> u64 {
 }
 
 impl MinHasher {
-    /// A hasher for `params`; `permutations` must be in `1..=65536` and
-    /// `shingle_size` at least 1.
+    /// A hasher for `params`; `permutations` must be in
+    /// `1..=MAX_PERMUTATIONS` and `shingle_size` at least 1.
     pub fn new(params: MinHashParams) -> Result<MinHasher> {
-        if params.permutations == 0 || params.permutations > 65_536 {
+        if params.permutations == 0 || params.permutations > MAX_PERMUTATIONS {
             return Err(Error::InvalidParameter {
                 name: "permutations",
                 value: params.permutations.to_string(),
-                reason: "must be between 1 and 65536",
+                reason: "must be between 1 and 8192",
             });
         }
         if params.shingle_size == 0 {
@@ -189,7 +193,7 @@ impl MinHasher {
                 loop {
                     let g = fmix64(
                         self.probe_seed
-                            ^ ((i as u64) << 32 | attempt).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                            ^ (((i as u64) << 32) | attempt).wrapping_mul(0x9e37_79b9_7f4a_7c15),
                     );
                     let j = (((g >> 32) * k as u64) >> 32) as usize;
                     if filled[j] {

@@ -165,6 +165,17 @@ fn no_panic_on_punctuation_only_and_tiny_files() {
 }
 
 #[test]
+fn same_file_twice_is_one_document() {
+    let f = Fixture::new();
+    f.write("d/a.txt", GOOD_A);
+    f.write("d/b.txt", GOOD_B);
+    let run = f.run(&["compare", "d/a.txt", "d", "d/a.txt", "--format", "json"]);
+    run.expect_code(0);
+    assert_eq!(analysed(&run), ["a", "b"]);
+    assert!(run.json()["shared"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn unwritable_output_leaves_nothing() {
     let f = Fixture::new();
     f.write("a.txt", GOOD_A);

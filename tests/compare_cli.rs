@@ -190,7 +190,7 @@ fn same_output_at_one_and_two_threads() {
 }
 
 #[test]
-fn seed_is_reported_and_changes_estimates_only() {
+fn seed_is_reported_and_does_not_change_exact_results() {
     let f = Fixture::new();
     three_articles(&f);
     let a = f
@@ -225,7 +225,7 @@ fn output_file_is_written_whole_and_no_temporary_is_left() {
         "out/report.json",
     ])
     .expect_code(2); // out/ does not exist
-    assert!(!f.path("out/report.json").exists());
+    assert!(!f.path("out").exists());
     std::fs::create_dir(f.path("out")).unwrap();
     f.run(&[
         "compare",
@@ -238,6 +238,15 @@ fn output_file_is_written_whole_and_no_temporary_is_left() {
     .expect_code(0);
     let written = std::fs::read(f.path("out/report.json")).unwrap();
     assert_eq!(written, stdout.output.stdout);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f.path("out/report.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "report is readable like any file");
+    }
     let leftovers: Vec<_> = std::fs::read_dir(f.path("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name())

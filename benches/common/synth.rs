@@ -19,6 +19,8 @@ pub struct Corpus {
 
 struct Vocab {
     words: Vec<String>,
+    /// The first `functions` words are function words.
+    functions: usize,
     /// Cumulative Zipf weights.
     cdf: Vec<f64>,
 }
@@ -51,7 +53,11 @@ impl Vocab {
             acc += 1.0 / (rank as f64).powf(1.05);
             cdf.push(acc);
         }
-        Vocab { words, cdf }
+        Vocab {
+            words,
+            cdf,
+            functions: FUNCTION.len(),
+        }
     }
 
     fn word(&self, rng: &mut ChaCha8Rng) -> &str {
@@ -63,11 +69,19 @@ impl Vocab {
         &self.words[i]
     }
 
+    fn is_function(&self, w: &str) -> bool {
+        self.words[..self.functions].iter().any(|f| f == w)
+    }
+
     fn sentence(&self, rng: &mut ChaCha8Rng) -> String {
         let n = rng.gen_range(10..32);
         let mut s = String::new();
         for i in 0..n {
-            let w = self.word(rng);
+            let mut w = self.word(rng);
+            // English sentences do not end on a function word ("… a.").
+            while i + 1 == n && self.is_function(w) {
+                w = self.word(rng);
+            }
             if i == 0 {
                 let mut c = w.chars();
                 let first = c.next().unwrap().to_ascii_uppercase();

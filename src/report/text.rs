@@ -37,7 +37,7 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     let idw = c
         .documents
         .iter()
-        .map(|d| d.id.len())
+        .map(|d| d.id.chars().count())
         .max()
         .unwrap_or(2)
         .max(2);

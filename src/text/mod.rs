@@ -122,13 +122,21 @@ pub struct Tokens {
     /// All normalized tokens concatenated.
     norm: String,
     /// `norm_ends[i]` is where token `i` ends in `norm`.
-    norm_ends: Vec<u32>,
+    norm_ends: Vec<usize>,
 }
 
 impl Tokens {
     /// Tokenizes `text` into words (Unicode UAX #29 word boundaries), keeping
     /// segments that contain at least one letter or digit.
     pub fn new(text: &str) -> Tokens {
+        Tokens::with_breaks(text, &[])
+    }
+
+    /// Like [`Tokens::new`], but a word segment that contains one of the
+    /// sorted byte offsets `breaks` is cut there. UAX #29 keeps
+    /// `again.No` together as one word; when the sentence splitter has put a
+    /// boundary inside it, each sentence must get its own part.
+    pub fn with_breaks(text: &str, breaks: &[usize]) -> Tokens {
         let mut tokens = Tokens {
             spans: Vec::with_capacity(text.len() / 6),
             norm: String::with_capacity(text.len()),
@@ -140,12 +148,23 @@ impl Tokens {
             if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
                 continue;
             }
-            if normalize_word(word, &mut tokens.norm) {
-                tokens.spans.push(Span::new(start, start + word.len()));
-                tokens.norm_ends.push(tokens.norm.len() as u32);
+            let end = start + word.len();
+            let first_break = breaks.partition_point(|&b| b <= start);
+            let mut piece_start = start;
+            for &b in breaks[first_break..].iter().take_while(|&&b| b < end) {
+                tokens.push_word(&text[piece_start..b], piece_start);
+                piece_start = b;
             }
+            tokens.push_word(&text[piece_start..end], piece_start);
         }
         tokens
+    }
+
+    fn push_word(&mut self, word: &str, start: usize) {
+        if normalize_word(word, &mut self.norm) {
+            self.spans.push(Span::new(start, start + word.len()));
+            self.norm_ends.push(self.norm.len());
+        }
     }
 
     /// Number of tokens.
@@ -170,12 +189,8 @@ impl Tokens {
 
     /// The normalized form of token `i`.
     pub fn norm(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.norm_ends[i - 1] as usize
-        };
-        &self.norm[start..self.norm_ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.norm_ends[i - 1] };
+        &self.norm[start..self.norm_ends[i]]
     }
 
     /// Normalized forms of all tokens, in order.
@@ -212,8 +227,10 @@ pub struct Analyzed {
 impl Analyzed {
     /// Tokenizes and sentence-splits `text`.
     pub fn new(text: &str) -> Analyzed {
-        let tokens = Tokens::new(text);
-        let sentences = split_sentences(text)
+        let spans = split_sentences(text);
+        let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
+        let tokens = Tokens::with_breaks(text, &starts);
+        let sentences = spans
             .into_iter()
             .map(|span| Sentence {
                 span,
@@ -224,18 +241,26 @@ impl Analyzed {
     }
 }
 
-/// Maps byte offsets to 1-based line numbers.
+/// Maps byte offsets to 1-based line numbers. A line ends at `\n`, `\r\n`
+/// or a lone `\r` (old Mac files), as in the sentence splitter.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
+    /// Offset of the last byte of every line terminator.
     newlines: Vec<usize>,
 }
 
 impl LineIndex {
     /// Indexes the line breaks of `text`.
     pub fn new(text: &str) -> LineIndex {
-        LineIndex {
-            newlines: memchr_all(b'\n', text.as_bytes()),
-        }
+        let b = text.as_bytes();
+        let newlines = b
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &c)| {
+                (c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n'))).then_some(i)
+            })
+            .collect();
+        LineIndex { newlines }
     }
 
     /// The 1-based line containing byte `offset`.
@@ -260,14 +285,6 @@ impl LineIndex {
         }
         best
     }
-}
-
-fn memchr_all(needle: u8, haystack: &[u8]) -> Vec<usize> {
-    haystack
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == needle).then_some(i))
-        .collect()
 }
 
 #[cfg(test)]
@@ -320,6 +337,36 @@ mod tests {
         assert_eq!(a.sentences.len(), 2);
         assert_eq!(a.sentences[0].tokens, 0..2);
         assert_eq!(a.sentences[1].tokens, 2..5);
+    }
+
+    #[test]
+    fn token_glued_across_a_sentence_boundary_is_cut() {
+        let text = "I have to say once again.No one has shown us a fact.";
+        let a = Analyzed::new(text);
+        assert_eq!(a.sentences.len(), 2);
+        let first: Vec<&str> = a.sentences[0]
+            .tokens
+            .clone()
+            .map(|i| a.tokens.norm(i))
+            .collect();
+        let second: Vec<&str> = a.sentences[1]
+            .tokens
+            .clone()
+            .map(|i| a.tokens.norm(i))
+            .collect();
+        assert_eq!(first.last(), Some(&"again"));
+        assert_eq!(second.first(), Some(&"no"));
+        for t in a.tokens.spans() {
+            assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+        }
+    }
+
+    #[test]
+    fn carriage_return_line_endings() {
+        let idx = LineIndex::new("a\rb\r\nc\nd");
+        assert_eq!(idx.line(2), 2);
+        assert_eq!(idx.line(5), 3);
+        assert_eq!(idx.line(7), 4);
     }
 
     #[test]
