@@ -16,6 +16,42 @@ fn shingle_sets(shingler: &Shingler, docs: &[(String, String)]) -> Vec<Vec<u64>>
         .collect()
 }
 
+/// Baseline: classic MinHash with `k` independent hash functions per shingle
+/// (multiply-add on the 64-bit shingle hash, keep the high 32 bits), the
+/// scheme of datasketch and most libraries. Only for the ratio in
+/// benches/README.md.
+struct ClassicMinHash {
+    a: Vec<u64>,
+    b: Vec<u64>,
+}
+
+impl ClassicMinHash {
+    fn new(k: usize) -> Self {
+        let mut x = 0x1234_5678_9abc_def0_u64;
+        let mut next = || {
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let a = (0..k).map(|_| next() | 1).collect();
+        let b = (0..k).map(|_| next()).collect();
+        ClassicMinHash { a, b }
+    }
+
+    fn signature(&self, set: &[u64]) -> Vec<u32> {
+        let mut sig = vec![u32::MAX; self.a.len()];
+        for &x in set {
+            for ((s, &a), &b) in sig.iter_mut().zip(&self.a).zip(&self.b) {
+                let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
+                *s = (*s).min(h);
+            }
+        }
+        sig
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let corpus = synth::news(17_000, 3_000, 1);
     assert!(
@@ -72,6 +108,14 @@ fn bench(c: &mut Criterion) {
     g.bench_function("signature_1thread", |b| {
         b.iter(|| {
             let sigs: Vec<_> = sets.iter().map(|s| hasher.signature(s)).collect();
+            assert_eq!(sigs.len(), corpus.docs.len());
+            sigs
+        })
+    });
+    let classic = ClassicMinHash::new(128);
+    g.bench_function("baseline_classic_minhash_signature_1thread", |b| {
+        b.iter(|| {
+            let sigs: Vec<_> = sets.iter().map(|s| classic.signature(s)).collect();
             assert_eq!(sigs.len(), corpus.docs.len());
             sigs
         })
