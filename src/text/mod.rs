@@ -2,7 +2,7 @@
 //! span in the original text.
 //!
 //! Nothing here hashes; [`crate::shingle`] turns normalized tokens into
-//! hashes. Matching works on *normalized* tokens (NFKC, lower-cased, quotes and
+//! hashes. Matching works on *normalized* tokens (NFKC, case-folded, quotes and
 //! dashes unified, punctuation stripped) while every token and sentence keeps
 //! the half-open byte [`Span`] of the original text it came from, so a report
 //! can always quote `&source[span.start..span.end]`.
@@ -11,6 +11,7 @@ pub mod sentence;
 
 use std::ops::Range;
 
+use caseless::Caseless;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -62,7 +63,7 @@ pub fn unify_char(c: char) -> char {
     }
 }
 
-/// Normalizes a text for display-level comparison: Unicode NFKC, lower case,
+/// Normalizes a text for display-level comparison: Unicode NFKC, case folding,
 /// unified quotes and dashes, runs of whitespace collapsed to one space and
 /// trimmed. Punctuation is kept (see [`normalize_word`] for the matching form).
 ///
@@ -72,7 +73,7 @@ pub fn unify_char(c: char) -> char {
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
+    for c in text.nfkc().default_case_fold() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
@@ -86,7 +87,8 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Appends the matching form of one word to `out`: NFKC, lower case, and only
+/// Appends the matching form of one word to `out`: NFKC, Unicode default case
+/// folding (`caseless`; for ASCII, plain lower case), and only
 /// its alphanumeric characters (so `U.S.` and `US` match, as do `don't` and
 /// `don’t`). Returns false if nothing was appended (the word had no letter or
 /// digit).
@@ -101,13 +103,13 @@ pub fn normalize_word(word: &str, out: &mut String) -> bool {
     } else if is_nfkc_quick(word.chars()) == IsNormalized::Yes {
         out.extend(
             word.chars()
-                .flat_map(char::to_lowercase)
+                .default_case_fold()
                 .filter(|c| c.is_alphanumeric()),
         );
     } else {
         out.extend(
             word.nfkc()
-                .flat_map(char::to_lowercase)
+                .default_case_fold()
                 .filter(|c| c.is_alphanumeric()),
         );
     }
@@ -321,7 +323,9 @@ mod tests {
     #[test]
     fn fullwidth_and_compatibility_forms_fold() {
         assert_eq!(norms("ＡＢＣ１２３"), ["abc123"]);
-        assert_eq!(norms("Straße"), ["straße"]);
+        // Full Unicode case folding, not just lower case.
+        assert_eq!(norms("Straße"), norms("STRASSE"));
+        assert_eq!(norms("ὈΔΥΣΣΕΎΣ"), norms("ὀδυσσεύς"));
     }
 
     #[test]
