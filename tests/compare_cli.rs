@@ -216,26 +216,18 @@ fn output_file_is_written_whole_and_no_temporary_is_left() {
     let f = Fixture::new();
     three_articles(&f);
     let stdout = f.run(&["compare", "docs", "--format", "json"]);
-    f.run(&[
+    let to_file = [
         "compare",
         "docs",
         "--format",
         "json",
         "-o",
         "out/report.json",
-    ])
-    .expect_code(2); // out/ does not exist
+    ];
+    f.run(&to_file).expect_code(2); // out/ does not exist
     assert!(!f.path("out").exists());
     std::fs::create_dir(f.path("out")).unwrap();
-    f.run(&[
-        "compare",
-        "docs",
-        "--format",
-        "json",
-        "-o",
-        "out/report.json",
-    ])
-    .expect_code(0);
+    f.run(&to_file).expect_code(0);
     let written = std::fs::read(f.path("out/report.json")).unwrap();
     assert_eq!(written, stdout.output.stdout);
     #[cfg(unix)]
