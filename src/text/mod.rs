@@ -144,18 +144,24 @@ impl Tokens {
             norm: String::with_capacity(text.len()),
             norm_ends: Vec::with_capacity(text.len() / 6),
         };
+        let mut next_break = 0;
         for (start, word) in text.split_word_bound_indices() {
             let first = word.as_bytes()[0];
             // Fast reject of whitespace and ASCII punctuation segments.
             if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
                 continue;
             }
+            // Segments and breaks both come in order: one moving cursor.
             let end = start + word.len();
-            let first_break = breaks.partition_point(|&b| b <= start);
+            while next_break < breaks.len() && breaks[next_break] <= start {
+                next_break += 1;
+            }
             let mut piece_start = start;
-            for &b in breaks[first_break..].iter().take_while(|&&b| b < end) {
+            while next_break < breaks.len() && breaks[next_break] < end {
+                let b = breaks[next_break];
                 tokens.push_word(&text[piece_start..b], piece_start);
                 piece_start = b;
+                next_break += 1;
             }
             tokens.push_word(&text[piece_start..end], piece_start);
         }
