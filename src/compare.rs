@@ -44,7 +44,7 @@ use crate::error::{Error, Result};
 use crate::lsh::{LshIndex, LshParams};
 use crate::minhash::{MinHashParams, MinHasher, Signature, SCHEME};
 use crate::shingle::{self, Shingler};
-use crate::text::{Analyzed, LineIndex, Span};
+use crate::text::{is_stopword, Analyzed, LineIndex, Span};
 
 pub use crate::input::InputDoc;
 
@@ -257,23 +257,6 @@ pub struct Comparison {
     pub skipped: Vec<Skipped>,
 }
 
-/// English function words, and name particles (al-, bin, van...), which do
-/// not make two sentences share text.
-const STOPWORDS: &[&str] = &[
-    "a", "about", "after", "al", "all", "also", "an", "and", "any", "are", "as", "at", "be",
-    "been", "before", "being", "bin", "but", "by", "can", "could", "da", "de", "del", "der", "di",
-    "did", "do", "does", "du", "el", "for", "from", "had", "has", "have", "he", "her", "him",
-    "his", "how", "i", "ibn", "if", "in", "into", "is", "it", "its", "la", "le", "may", "me",
-    "more", "most", "mr", "mrs", "ms", "my", "no", "not", "of", "on", "one", "or", "our", "out",
-    "over", "s", "said", "says", "she", "should", "so", "some", "such", "than", "that", "the",
-    "their", "them", "then", "there", "these", "they", "this", "those", "to", "told", "up", "us",
-    "van", "very", "von", "was", "we", "were", "what", "when", "which", "while", "who", "will",
-    "with", "would", "you", "your",
-];
-
-fn is_stopword(w: &str) -> bool {
-    STOPWORDS.binary_search(&w).is_ok()
-}
 
 /// Per-document analysis.
 struct DocAnalysis {

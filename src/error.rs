@@ -89,6 +89,16 @@ pub enum Error {
         /// What the valid range is.
         reason: &'static str,
     },
+    /// A line or element of a structured input file is malformed.
+    #[error("{path}: line {line}: {message}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number (0 if unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// No input could be analysed at all.
     #[error("no document could be analysed")]
     NothingToAnalyse,

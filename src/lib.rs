@@ -21,12 +21,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod align;
 pub mod cli;
 pub mod compare;
 pub mod error;
 pub mod input;
 pub mod lsh;
 pub mod minhash;
+pub mod pan;
 pub mod report;
 pub mod shingle;
 pub mod text;

@@ -108,7 +108,7 @@ fn run_compare(config: Config) -> anyhow::Result<ExitCode> {
         .collect();
 
     match &config.output {
-        Some(path) => write_atomically(path, |out| {
+        Some(path) => syndic::report::write_atomically(path, |out| {
             syndic::report::write(out, &comparison, config.format)
         })?,
         None => {
@@ -137,49 +137,4 @@ fn error_path(e: &syndic::Error) -> String {
         | LineTooLong { path, .. } => path.display().to_string(),
         _ => String::new(),
     }
-}
-
-/// Writes to a temporary file beside `path`, then renames it into place, so
-/// an interrupted run never leaves a file that looks complete.
-fn write_atomically(
-    path: &Path,
-    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".syndic-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
-    {
-        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
-        f(&mut out).with_context(|| format!("{}: write failed", path.display()))?;
-        out.flush()
-            .with_context(|| format!("{}: write failed", path.display()))?;
-    }
-    // tempfile creates 0600 files; a report should get the permissions of
-    // the file it replaces, or ordinary ones.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let perms = std::fs::metadata(path)
-            .map(|m| m.permissions())
-            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-        tmp.as_file()
-            .set_permissions(perms)
-            .with_context(|| format!("{}: cannot set permissions", path.display()))?;
-    }
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("{}: sync failed", path.display()))?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| {
-        format!(
-            "{}: cannot rename the finished report into place",
-            path.display()
-        )
-    })?;
-    Ok(())
 }

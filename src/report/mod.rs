@@ -29,6 +29,50 @@ pub fn write(out: &mut dyn Write, comparison: &Comparison, format: Format) -> st
     }
 }
 
+/// Writes a file atomically: to a temporary file beside `path`, synced, then
+/// renamed into place, so an interrupted run never leaves a file that looks
+/// complete. The file gets the permissions of the file it replaces, or 0644.
+pub fn write_atomically(
+    path: &std::path::Path,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> crate::Result<()> {
+    use crate::Error;
+    let io = |source: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".syndic-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        f(&mut out).map_err(io)?;
+        out.flush().map_err(io)?;
+    }
+    // tempfile creates 0600 files; an output should get the permissions of
+    // the file it replaces, or ordinary ones.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perms = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        tmp.as_file().set_permissions(perms).map_err(io)?;
+    }
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,6 +116,25 @@ pub fn normalize_word(word: &str, out: &mut String) -> bool {
     out.len() > before
 }
 
+/// English function words, and name particles (al-, bin, van...), which do
+/// not make two sentences share text.
+pub const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "al", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "being", "bin", "but", "by", "can", "could", "da", "de", "del", "der", "di",
+    "did", "do", "does", "du", "el", "for", "from", "had", "has", "have", "he", "her", "him",
+    "his", "how", "i", "ibn", "if", "in", "into", "is", "it", "its", "la", "le", "may", "me",
+    "more", "most", "mr", "mrs", "ms", "my", "no", "not", "of", "on", "one", "or", "our", "out",
+    "over", "s", "said", "says", "she", "should", "so", "some", "such", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "to", "told", "up", "us",
+    "van", "very", "von", "was", "we", "were", "what", "when", "which", "while", "who", "will",
+    "with", "would", "you", "your",
+];
+
+/// True if the normalized word `w` is in [`STOPWORDS`].
+pub fn is_stopword(w: &str) -> bool {
+    STOPWORDS.binary_search(&w).is_ok()
+}
+
 /// The word tokens of a text: original spans and normalized forms, stored
 /// without one allocation per token.
 #[derive(Debug, Clone, Default)]
