@@ -51,12 +51,16 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
-    let out = tempfile::tempdir().expect("temporary directory");
+    // SYNDIC_PAN_OUT keeps the detections for inspection.
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let out = std::env::var_os("SYNDIC_PAN_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| tmp.path().to_path_buf());
     let paths = RunPaths {
         pairs: dir.join("pairs"),
         susp: dir.join("susp"),
         src: dir.join("src"),
-        out: out.path().to_path_buf(),
+        out: out.clone(),
     };
     let config = AlignConfig::pan();
     println!(
@@ -91,7 +95,7 @@ fn main() {
         let mut dets = Vec::new();
         for truth in read_dir_xml(&dir.join(cat)) {
             cases.extend(pan::read_xml(&truth).expect("truth xml"));
-            let det = out.path().join(truth.file_name().unwrap());
+            let det = out.join(truth.file_name().unwrap());
             dets.extend(pan::read_xml(&det).expect("detection xml"));
         }
         let s = plagdet::score(&cases, &dets);

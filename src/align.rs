@@ -402,6 +402,10 @@ struct Cluster {
     a: Range<usize>,
     b: Range<usize>,
     similarity: f64,
+    /// Seeds in the cluster.
+    seeds: usize,
+    /// Words on the shorter side.
+    words: usize,
 }
 
 /// tf·isf weights of both documents' units.
@@ -476,22 +480,27 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
     }
     let mut clusters = extend(a, b, &weights, &seeds, config.max_gap, config);
     if config.summary_ratio > 0.0 && config.summary_gap > config.max_gap {
-        let summaries: Vec<Cluster> = extend(a, b, &weights, &seeds, config.summary_gap, config)
-            .into_iter()
-            .filter(|c| {
-                let la = (a.units[c.a.end - 1].span.end - a.units[c.a.start].span.start) as f64;
-                let lb = (b.units[c.b.end - 1].span.end - b.units[c.b.start].span.start) as f64;
-                la.max(lb) >= config.summary_ratio * la.min(lb).max(1.0)
-            })
-            .collect();
-        if !summaries.is_empty() {
-            clusters.retain(|c| {
-                !summaries
-                    .iter()
-                    .any(|s| overlaps(&s.a, &c.a) || overlaps(&s.b, &c.b))
-            });
-            clusters.extend(summaries);
+        // A summary passage must be summary-shaped (one side at least
+        // `summary_ratio` times the other) and must contain every ordinary
+        // passage it overlaps: it replaces pieces of itself, never a passage
+        // that reaches outside it.
+        for s in extend(a, b, &weights, &seeds, config.summary_gap, config) {
+            let la = (a.units[s.a.end - 1].span.end - a.units[s.a.start].span.start) as f64;
+            let lb = (b.units[s.b.end - 1].span.end - b.units[s.b.start].span.start) as f64;
+            if s.seeds < 2 || la.max(lb) < config.summary_ratio * la.min(lb).max(1.0) {
+                continue;
+            }
+            let inside = |c: &Cluster| contains(&s.a, &c.a) && contains(&s.b, &c.b);
+            let touching = |c: &Cluster| overlaps(&s.a, &c.a) || overlaps(&s.b, &c.b);
+            if clusters.iter().filter(|c| touching(c)).all(inside) {
+                clusters.retain(|c| !touching(c));
+                clusters.push(s);
+            }
         }
+    }
+    if std::env::var_os("SYNDIC_DEBUG_ALIGN").is_some() {
+        eprintln!("units {} {} seeds {:?}", a.units.len(), b.units.len(), seeds);
+        eprintln!("clusters {clusters:?}");
     }
     let clusters = resolve_overlaps(clusters);
     let mut passages: Vec<PassagePair> = clusters
@@ -509,6 +518,10 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
                 && p.b.chars.len() >= config.min_chars
         })
         .collect()
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
 }
 
 fn overlaps(x: &Range<usize>, y: &Range<usize>) -> bool {
@@ -648,10 +661,14 @@ fn validate_cluster(
         ..group.iter().map(|s| s.b).max().unwrap_or(0) as usize + 1;
     let sim = w.cosine(a, ra.clone(), b, rb.clone());
     if sim >= config.validation {
+        let words = (a.units[ra.end - 1].words.end - a.units[ra.start].words.start)
+            .min(b.units[rb.end - 1].words.end - b.units[rb.start].words.start);
         out.push(Cluster {
             a: ra,
             b: rb,
             similarity: sim,
+            seeds: group.len(),
+            words,
         });
     } else if gap > config.min_gap {
         for g in cluster(group, gap - 1) {
@@ -698,12 +715,14 @@ fn split(mut seeds: Vec<Seed>, gap: usize, key: impl Fn(&Seed) -> (u32, u32)) ->
     out
 }
 
-/// Drops passages overlapping a more similar one in either document.
+/// Drops passages overlapping a stronger one in either document. Strength
+/// is similarity times the words of the shorter side: a long, well-validated
+/// passage beats a single sentence that happens to match better elsewhere.
 fn resolve_overlaps(mut clusters: Vec<Cluster>) -> Vec<Cluster> {
+    let strength = |c: &Cluster| c.similarity * c.words as f64;
     clusters.sort_by(|x, y| {
-        y.similarity
-            .total_cmp(&x.similarity)
-            .then_with(|| (y.a.len() + y.b.len()).cmp(&(x.a.len() + x.b.len())))
+        strength(y)
+            .total_cmp(&strength(x))
             .then_with(|| (x.a.start, x.b.start).cmp(&(y.a.start, y.b.start)))
     });
     let mut kept: Vec<Cluster> = Vec::new();

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::align::AlignConfig;
 use crate::compare::CompareConfig;
 use crate::input::{LoadOptions, DEFAULT_MAX_LINE_BYTES};
 use crate::report::Format;
@@ -23,6 +24,79 @@ pub enum Command {
     /// Compare documents: shared sentences (verbatim, near-duplicate,
     /// boilerplate) and pairwise similarity.
     Compare(CompareOpts),
+    /// Align two documents: the passages they share, with byte and
+    /// character offsets on both sides and how each was edited.
+    Align(AlignOpts),
+    /// Run the aligner over a PAN text-alignment corpus and write one
+    /// detection XML per pair (offsets in characters, as PAN counts them).
+    Pan(PanOpts),
+    /// Score PAN detections against the truth: plagdet, precision, recall
+    /// and granularity (Potthast et al., COLING 2010).
+    Plagdet(PlagdetOpts),
+}
+
+/// Options of `syndic align`.
+#[derive(Debug, clap::Args)]
+pub struct AlignOpts {
+    /// The first document (in PAN terms, the suspicious one).
+    pub a: PathBuf,
+    /// The second document (the source).
+    pub b: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Seed of the word hashes.
+    #[arg(long, default_value_t = crate::compare::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Shortest passage reported, in words on each side.
+    #[arg(long, default_value_t = AlignConfig::default().min_words, value_name = "N")]
+    pub min_words: usize,
+    /// Shortest passage reported, in characters on each side.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub min_chars: usize,
+    /// Write the report to FILE (atomically).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Reject files with a line longer than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES, value_name = "BYTES")]
+    pub max_line_bytes: usize,
+}
+
+/// Options of `syndic pan`.
+#[derive(Debug, clap::Args)]
+pub struct PanOpts {
+    /// The pairs file: `suspicious-documentXXXXX.txt source-documentYYYYY.txt`
+    /// per line.
+    #[arg(long, value_name = "FILE")]
+    pub pairs: PathBuf,
+    /// Directory of the suspicious documents.
+    #[arg(long, value_name = "DIR")]
+    pub susp: PathBuf,
+    /// Directory of the source documents.
+    #[arg(long, value_name = "DIR")]
+    pub src: PathBuf,
+    /// Output directory for the detection XML files (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Seed of the word hashes.
+    #[arg(long, default_value_t = crate::compare::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Options of `syndic plagdet`.
+#[derive(Debug, clap::Args)]
+pub struct PlagdetOpts {
+    /// Directory of truth XML files (one per pair, PAN format).
+    pub truth: PathBuf,
+    /// Directory of detection XML files with the same names (a missing file
+    /// means no detections for that pair).
+    pub detections: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
 }
 
 /// Output format on the command line.

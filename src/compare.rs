@@ -40,6 +40,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ahash::AHashMap;
 use rayon::prelude::*;
 
+use crate::align::{self, AlignConfig, AlignDoc, Edit, PassagePair};
 use crate::error::{Error, Result};
 use crate::lsh::{LshIndex, LshParams};
 use crate::minhash::{MinHashParams, MinHasher, Signature, SCHEME};
@@ -79,6 +80,8 @@ pub struct CompareConfig {
     pub boilerplate_docs: f64,
     /// Report every document pair up to this many documents.
     pub all_pairs_limit: usize,
+    /// Passage aligner settings (its seed is taken from [`Self::seed`]).
+    pub align: AlignConfig,
 }
 
 impl Default for CompareConfig {
@@ -95,6 +98,7 @@ impl Default for CompareConfig {
             min_shared_shingles: 3,
             boilerplate_docs: 0.5,
             all_pairs_limit: 100,
+            align: AlignConfig::default(),
         }
     }
 }
@@ -149,6 +153,106 @@ pub struct DocumentSummary {
     pub boilerplate_sentences: usize,
     /// Share of the document's sentence bytes in verbatim or near groups.
     pub shared_fraction: f64,
+    /// Words inside a passage shared with any other document.
+    pub reused_words: usize,
+    /// `reused_words / words`: the share of the text found in another
+    /// document.
+    pub reused_fraction: f64,
+    /// For each other document sharing passages with this one, the share of
+    /// this document's words found there; most first.
+    pub found_in: Vec<Overlap>,
+    /// The spans found in no other document: what this document adds.
+    pub own: Vec<OwnSpan>,
+}
+
+/// How much of one document is found in another.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Overlap {
+    /// The other document's id.
+    pub doc: String,
+    /// Words of this document inside passages shared with it.
+    pub words: usize,
+    /// The same as a share of this document's words.
+    pub fraction: f64,
+}
+
+/// A span of a document that no other document shares.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OwnSpan {
+    /// 1-based line of the start.
+    pub line: usize,
+    /// Byte offset of the first word.
+    pub start: usize,
+    /// Byte offset one past the last word.
+    pub end: usize,
+    /// Words in the span.
+    pub words: usize,
+    /// Exactly the bytes `start..end`.
+    pub text: String,
+}
+
+/// One side of a reused passage.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PassageSide {
+    /// Document id.
+    pub doc: String,
+    /// 1-based line of the start.
+    pub line: usize,
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// Character (Unicode scalar value) offset of the start.
+    pub char_start: usize,
+    /// Character offset one past the end.
+    pub char_end: usize,
+    /// Words in the passage.
+    pub words: usize,
+    /// Exactly the bytes `start..end` of the document.
+    pub text: String,
+}
+
+/// A passage reused between two documents: aligned spans on both sides,
+/// possibly crossing sentence boundaries (see [`crate::align`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Passage {
+    /// How the passage was edited.
+    pub edit: Edit,
+    /// tf·isf cosine of the two sides' stemmed content words.
+    pub similarity: f64,
+    /// `2·LCS/(|a|+|b|)` of the two sides' normalized words.
+    pub sequence: f64,
+    /// The span in the first document of the pair.
+    pub a: PassageSide,
+    /// The span in the second.
+    pub b: PassageSide,
+}
+
+impl Passage {
+    /// Builds the report form of an aligned passage pair.
+    pub fn new(
+        p: &PassagePair,
+        (id_a, text_a, lines_a): (&str, &str, &LineIndex),
+        (id_b, text_b, lines_b): (&str, &str, &LineIndex),
+    ) -> Passage {
+        let side = |s: &crate::align::Side, id: &str, text: &str, lines: &LineIndex| PassageSide {
+            doc: id.to_string(),
+            line: lines.line(s.span.start),
+            start: s.span.start,
+            end: s.span.end,
+            char_start: s.chars.start,
+            char_end: s.chars.end,
+            words: s.words.len(),
+            text: s.span.slice(text).to_string(),
+        };
+        Passage {
+            edit: p.edit,
+            similarity: p.similarity,
+            sequence: p.sequence,
+            a: side(&p.a, id_a, text_a, lines_a),
+            b: side(&p.b, id_b, text_b, lines_b),
+        }
+    }
 }
 
 /// Similarity of one pair of documents.
@@ -253,6 +357,8 @@ pub struct Comparison {
     pub pairs: Vec<PairStats>,
     /// Shared sentence groups: verbatim, then near, then boilerplate.
     pub shared: Vec<SharedGroup>,
+    /// Passages reused between documents, by document pair then position.
+    pub passages: Vec<Passage>,
     /// Inputs that were skipped (filled in by the caller that loaded them).
     pub skipped: Vec<Skipped>,
 }
@@ -467,7 +573,7 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
         }
     }
 
-    let documents = docs
+    let mut documents: Vec<DocumentSummary> = docs
         .iter()
         .zip(&analyses)
         .zip(&shared_flag)
@@ -499,6 +605,10 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
                 } else {
                     round4(shared_bytes as f64 / total as f64)
                 },
+                reused_words: 0,
+                reused_fraction: 0.0,
+                found_in: Vec::new(),
+                own: Vec::new(),
             }
         })
         .collect();
@@ -550,6 +660,34 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
         })
         .collect::<Result<_>>()?;
 
+    // Passages, for every reported pair of documents.
+    let align_config = AlignConfig {
+        seed: config.seed,
+        ..config.align.clone()
+    };
+    let align_docs: Vec<AlignDoc> = docs
+        .par_iter()
+        .map(|d| AlignDoc::new(&d.text, &align_config))
+        .collect();
+    let aligned: Vec<((u32, u32), Vec<PassagePair>)> = pair_list
+        .par_iter()
+        .map(|&(a, b)| {
+            let ps = align::align(&align_docs[a as usize], &align_docs[b as usize], &align_config);
+            ((a, b), ps)
+        })
+        .collect();
+    source_overlap(&mut documents, &docs, &analyses, &aligned);
+    let passages: Vec<Passage> = aligned
+        .iter()
+        .flat_map(|&((a, b), ref ps)| {
+            let (da, db) = (&docs[a as usize], &docs[b as usize]);
+            let (la, lb) = (&analyses[a as usize].lines, &analyses[b as usize].lines);
+            ps.iter().map(move |p| {
+                Passage::new(p, (&da.id, &da.text, la), (&db.id, &db.text, lb))
+            })
+        })
+        .collect();
+
     let shared = groups
         .into_iter()
         .map(|g| {
@@ -597,8 +735,145 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
         documents,
         pairs,
         shared,
+        passages,
         skipped: Vec::new(),
     })
+}
+
+/// One document of an [`Alignment`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlignedDocument {
+    /// Document id.
+    pub id: String,
+    /// Path as given.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// Size in characters.
+    pub chars: usize,
+    /// Word tokens.
+    pub words: usize,
+    /// Words inside a passage found in the other document.
+    pub reused_words: usize,
+    /// `reused_words / words`.
+    pub reused_fraction: f64,
+}
+
+/// The passages two documents share: the result of [`align_documents`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Alignment {
+    /// The first document (`a` in every passage).
+    pub a: AlignedDocument,
+    /// The second document (`b`).
+    pub b: AlignedDocument,
+    /// Passages, by position in the first document.
+    pub passages: Vec<Passage>,
+}
+
+/// Aligns two documents: every passage they share, with offsets on both
+/// sides and how it was edited.
+pub fn align_documents(a: &InputDoc, b: &InputDoc, config: &AlignConfig) -> Result<Alignment> {
+    config.validate()?;
+    let (da, db) = rayon::join(|| AlignDoc::new(&a.text, config), || AlignDoc::new(&b.text, config));
+    let pairs = align::align(&da, &db, config);
+    let (la, lb) = (LineIndex::new(&a.text), LineIndex::new(&b.text));
+    let passages: Vec<Passage> = pairs
+        .iter()
+        .map(|p| Passage::new(p, (&a.id, &a.text, &la), (&b.id, &b.text, &lb)))
+        .collect();
+    let summary = |d: &InputDoc, ad: &AlignDoc, ranges: Vec<std::ops::Range<usize>>| {
+        let words = ad.tokens().len();
+        let reused: usize = merge_ranges(ranges).iter().map(|r| r.len()).sum();
+        AlignedDocument {
+            id: d.id.clone(),
+            path: d.path.clone(),
+            bytes: d.text.len(),
+            chars: ad.char_index().char_offset(d.text.len()),
+            words,
+            reused_words: reused,
+            reused_fraction: if words == 0 {
+                0.0
+            } else {
+                round4(reused as f64 / words as f64)
+            },
+        }
+    };
+    Ok(Alignment {
+        a: summary(a, &da, pairs.iter().map(|p| p.a.words.clone()).collect()),
+        b: summary(b, &db, pairs.iter().map(|p| p.b.words.clone()).collect()),
+        passages,
+    })
+}
+
+/// Fills in each document's reused share, where it was found and what it
+/// adds, from the aligned passages.
+fn source_overlap(
+    documents: &mut [DocumentSummary],
+    docs: &[InputDoc],
+    analyses: &[DocAnalysis],
+    aligned: &[((u32, u32), Vec<PassagePair>)],
+) {
+    let mut cover: Vec<Vec<(u32, std::ops::Range<usize>)>> = vec![Vec::new(); docs.len()];
+    for &((a, b), ref ps) in aligned {
+        for p in ps {
+            cover[a as usize].push((b, p.a.words.clone()));
+            cover[b as usize].push((a, p.b.words.clone()));
+        }
+    }
+    for (d, ranges) in cover.iter_mut().enumerate() {
+        let tokens = &analyses[d].analyzed.tokens;
+        let words = tokens.len();
+        let share = |n: usize| if words == 0 { 0.0 } else { round4(n as f64 / words as f64) };
+        ranges.sort_by_key(|(o, r)| (*o, r.start, r.end));
+        // Per other document.
+        let mut found_in: Vec<Overlap> = Vec::new();
+        for chunk in ranges.chunk_by(|x, y| x.0 == y.0) {
+            let merged = merge_ranges(chunk.iter().map(|(_, r)| r.clone()).collect());
+            let n: usize = merged.iter().map(|r| r.len()).sum();
+            found_in.push(Overlap {
+                doc: docs[chunk[0].0 as usize].id.clone(),
+                words: n,
+                fraction: share(n),
+            });
+        }
+        found_in.sort_by(|x, y| y.words.cmp(&x.words));
+        // Any other document, and the complement: what this one adds.
+        let merged = merge_ranges(ranges.iter().map(|(_, r)| r.clone()).collect());
+        let reused: usize = merged.iter().map(|r| r.len()).sum();
+        let mut own = Vec::new();
+        let mut next = 0;
+        for r in merged.iter().cloned().chain(std::iter::once(words..words)) {
+            if r.start > next {
+                let span = Span::new(tokens.span(next).start, tokens.span(r.start - 1).end);
+                own.push(OwnSpan {
+                    line: analyses[d].lines.line(span.start),
+                    start: span.start,
+                    end: span.end,
+                    words: r.start - next,
+                    text: span.slice(&docs[d].text).to_string(),
+                });
+            }
+            next = next.max(r.end);
+        }
+        let doc = &mut documents[d];
+        doc.reused_words = reused;
+        doc.reused_fraction = share(reused);
+        doc.found_in = found_in;
+        doc.own = own;
+    }
+}
+
+/// Sorts and merges overlapping or touching ranges.
+fn merge_ranges(mut v: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
+    v.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(v.len());
+    for r in v {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 fn analyse(text: &str, shingler: &Shingler) -> DocAnalysis {

@@ -7,3 +7,9 @@ pub fn write_json(out: &mut dyn Write, comparison: &Comparison) -> std::io::Resu
     serde_json::to_writer_pretty(&mut *out, comparison)?;
     out.write_all(b"\n")
 }
+
+/// Writes any serializable value as pretty-printed JSON and a newline.
+pub fn write_value<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}

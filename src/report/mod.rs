@@ -9,7 +9,8 @@ use std::io::Write;
 pub use json::write_json;
 pub use text::write_text;
 
-use crate::compare::Comparison;
+use crate::compare::{Alignment, Comparison};
+use crate::pan::plagdet::Score;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -19,6 +20,60 @@ pub enum Format {
     Text,
     /// JSON, one object.
     Json,
+}
+
+/// Writes an alignment of two documents in `format`.
+pub fn write_alignment(
+    out: &mut dyn Write,
+    alignment: &Alignment,
+    format: Format,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => text::write_alignment_text(out, alignment),
+        Format::Json => json::write_value(out, alignment),
+    }
+}
+
+/// Writes a plagdet score in `format`: `pairs` truth files were read, of
+/// which `missing` had no detection file.
+pub fn write_plagdet(
+    out: &mut dyn Write,
+    score: &Score,
+    pairs: usize,
+    missing: usize,
+    format: Format,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => {
+            writeln!(
+                out,
+                "pairs {pairs} (no detection file: {missing}); cases {}; detections {}; detected cases {}",
+                score.cases, score.detections, score.detected_cases
+            )?;
+            writeln!(
+                out,
+                "plagdet {:.4}  precision {:.4}  recall {:.4}  granularity {:.4}",
+                score.plagdet, score.precision, score.recall, score.granularity
+            )
+        }
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Report<'a> {
+                pairs: usize,
+                missing_detection_files: usize,
+                #[serde(flatten)]
+                score: &'a Score,
+            }
+            json::write_value(
+                out,
+                &Report {
+                    pairs,
+                    missing_detection_files: missing,
+                    score,
+                },
+            )
+        }
+    }
 }
 
 /// Writes `comparison` in `format`.

@@ -1,6 +1,7 @@
 use std::io::Write;
 
-use crate::compare::{Comparison, Kind};
+use crate::align::Edit;
+use crate::compare::{Alignment, Comparison, Kind, Passage};
 
 /// Largest number of documents shown as a similarity matrix; above it the
 /// most similar pairs are listed instead.
@@ -43,13 +44,13 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
         .max(2);
     writeln!(
         out,
-        "  {:>3}  {:<idw$}  {:>6}  {:>9}  {:>6}  {:>11}  {:>7}  path",
-        "#", "id", "words", "sentences", "shared", "boilerplate", "shared%"
+        "  {:>3}  {:<idw$}  {:>6}  {:>9}  {:>6}  {:>11}  {:>7}  {:>7}  path",
+        "#", "id", "words", "sentences", "shared", "boilerplate", "shared%", "reused%"
     )?;
     for (i, d) in c.documents.iter().enumerate() {
         writeln!(
             out,
-            "  {:>3}  {:<idw$}  {:>6}  {:>9}  {:>6}  {:>11}  {:>6.1}%  {}",
+            "  {:>3}  {:<idw$}  {:>6}  {:>9}  {:>6}  {:>11}  {:>6.1}%  {:>6.1}%  {}",
             i + 1,
             d.id,
             d.words,
@@ -57,6 +58,7 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
             d.shared_sentences,
             d.boilerplate_sentences,
             d.shared_fraction * 100.0,
+            d.reused_fraction * 100.0,
             d.path
         )?;
     }
@@ -142,9 +144,123 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
                 "    {}:{} (bytes {}..{})",
                 m.doc, m.line, m.start, m.end
             )?;
-            let text: String = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            writeln!(out, "      {text}")?;
+            writeln!(out, "      {}", one_line(&m.text))?;
+        }
+    }
+
+    writeln!(
+        out,
+        "\nSHARED PASSAGES (aligned spans; may cross sentences; doc:line and bytes)"
+    )?;
+    if c.passages.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for (i, p) in c.passages.iter().enumerate() {
+        write_passage(out, i + 1, p)?;
+    }
+
+    writeln!(
+        out,
+        "\nWHAT EACH DOCUMENT TAKES AND ADDS (share of its words found in other documents)"
+    )?;
+    for d in &c.documents {
+        let found: Vec<String> = d
+            .found_in
+            .iter()
+            .map(|o| format!("{} {:.1}%", o.doc, o.fraction * 100.0))
+            .collect();
+        writeln!(
+            out,
+            "\n  {}: {:.1}% found elsewhere{}{}; {:.1}% its own, in {} spans",
+            d.id,
+            d.reused_fraction * 100.0,
+            if found.is_empty() { "" } else { " (" },
+            found.join(", ") + if found.is_empty() { "" } else { ")" },
+            (1.0 - d.reused_fraction) * 100.0,
+            d.own.len()
+        )?;
+        if d.reused_words > 0 {
+            for o in &d.own {
+                writeln!(
+                    out,
+                    "    own {}:{} (bytes {}..{}, {} words): {}",
+                    d.id,
+                    o.line,
+                    o.start,
+                    o.end,
+                    o.words,
+                    abbreviate(&one_line(&o.text), 100)
+                )?;
+            }
         }
     }
     Ok(())
+}
+
+fn write_passage(out: &mut dyn Write, n: usize, p: &Passage) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "\n  [{n}] {}, similarity {:.2}, word sequence {:.2}: {} words / {} words",
+        p.edit.as_str(),
+        p.similarity,
+        p.sequence,
+        p.a.words,
+        p.b.words
+    )?;
+    for s in [&p.a, &p.b] {
+        writeln!(
+            out,
+            "    {}:{} (bytes {}..{}, chars {}..{})",
+            s.doc, s.line, s.start, s.end, s.char_start, s.char_end
+        )?;
+        writeln!(out, "      {}", one_line(&s.text))?;
+        if p.edit == Edit::Verbatim {
+            // Both sides read the same; print the text once.
+            writeln!(
+                out,
+                "    {}:{} (bytes {}..{}, chars {}..{}) the same words",
+                p.b.doc, p.b.line, p.b.start, p.b.end, p.b.char_start, p.b.char_end
+            )?;
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the passages two documents share.
+pub fn write_alignment_text(out: &mut dyn Write, a: &Alignment) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "syndic align: {} passages shared by {} and {}",
+        a.passages.len(),
+        a.a.id,
+        a.b.id
+    )?;
+    for d in [&a.a, &a.b] {
+        writeln!(
+            out,
+            "  {}: {} words, {:.1}% in shared passages ({})",
+            d.id,
+            d.words,
+            d.reused_fraction * 100.0,
+            d.path
+        )?;
+    }
+    for (i, p) in a.passages.iter().enumerate() {
+        write_passage(out, i + 1, p)?;
+    }
+    Ok(())
+}
+
+/// The text on one line: runs of whitespace become one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `n` characters, with an ellipsis if cut.
+fn abbreviate(text: &str, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_string(),
+    }
 }
