@@ -502,6 +502,15 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
         eprintln!("units {} {} seeds {:?}", a.units.len(), b.units.len(), seeds);
         eprintln!("clusters {clusters:?}");
     }
+    // Length filter on the sentence-level passages: refinement may trim an
+    // edited copy well inside its sentences, and must not lose it for that.
+    clusters.retain(|c| {
+        let chars = |d: &AlignDoc, r: &Range<usize>| {
+            let span = Span::new(d.units[r.start].span.start, d.units[r.end - 1].span.end);
+            d.chars.chars(span).len()
+        };
+        chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
+    });
     let clusters = resolve_overlaps(clusters);
     let mut passages: Vec<PassagePair> = clusters
         .into_iter()
@@ -511,12 +520,7 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
     let passages = merge_adjacent(a, b, passages, config.merge_gap_words);
     passages
         .into_iter()
-        .filter(|p| {
-            p.a.words.len() >= config.min_words
-                && p.b.words.len() >= config.min_words
-                && p.a.chars.len() >= config.min_chars
-                && p.b.chars.len() >= config.min_chars
-        })
+        .filter(|p| p.a.words.len() >= config.min_words && p.b.words.len() >= config.min_words)
         .collect()
 }
 
@@ -741,10 +745,177 @@ fn resolve_overlaps(mut clusters: Vec<Cluster>) -> Vec<Cluster> {
 fn refine(a: &AlignDoc, b: &AlignDoc, c: &Cluster) -> Option<PassagePair> {
     let wa = a.units[c.a.start].words.start..a.units[c.a.end - 1].words.end;
     let wb = b.units[c.b.start].words.start..b.units[c.b.end - 1].words.end;
-    let wa = trim(&a.stems, wa, &b.stems[wb.clone()])?;
-    let wb = trim(&b.stems, wb, &a.stems[wa.clone()])?;
+    let (wa, wb) = match anchor(&a.stems, wa.clone(), &b.stems, wb.clone()) {
+        Some(Anchored { a: ta, b: tb, exact }) => {
+            // A verbatim edge is where the copy starts or ends; an edited
+            // edge may reach further.
+            let (ga, gb) = (
+                grow(&a.stems, wa.clone(), ta.clone(), &b.stems[wb.clone()]),
+                grow(&b.stems, wb.clone(), tb.clone(), &a.stems[wa]),
+            );
+            let pick = |inner: &Range<usize>, grown: Range<usize>| {
+                let start = if exact.0 { inner.start } else { grown.start };
+                let end = if exact.1 { inner.end } else { grown.end };
+                start..end
+            };
+            (pick(&ta, ga), pick(&tb, gb))
+        }
+        None => {
+            let ta = trim(&a.stems, wa, &b.stems[wb.clone()])?;
+            let tb = trim(&b.stems, wb, &a.stems[ta.clone()])?;
+            (ta, tb)
+        }
+    };
     let (wa, wb) = extend_exact(a, b, wa, wb);
     Some(make_pair(a, b, wa, wb, c.similarity))
+}
+
+/// Matches in a row that make an anchor.
+const ANCHOR_MATCHES: usize = 3;
+/// Content words an anchor's matches may spread over, on each side.
+const ANCHOR_SPREAD: usize = 8;
+/// Share of matches directly following the previous match, on both sides,
+/// that makes a passage verbatim for [`anchor`].
+const VERBATIM_RUNS: f64 = 0.9;
+/// Largest alignment table (cells) computed exactly.
+const MAX_TABLE: usize = 16 << 20;
+
+/// Boundaries from an order-preserving word alignment: the content words of
+/// both passages are aligned (longest common subsequence of stems), and each
+/// passage runs from the first to the last *anchor*: [`ANCHOR_MATCHES`]
+/// consecutive matches within [`ANCHOR_SPREAD`] content words on both sides.
+/// Chance matches in a neighbouring sentence are sparse and never anchor; a
+/// copy, even an edited one, is dense. `None` when there is no anchor (a
+/// paraphrase or translation) or the table would be too large.
+fn anchor(sa: &[u64], wa: Range<usize>, sb: &[u64], wb: Range<usize>) -> Option<Anchored> {
+    let pa: Vec<usize> = wa.filter(|&i| sa[i] != 0).collect();
+    let pb: Vec<usize> = wb.filter(|&i| sb[i] != 0).collect();
+    if pa.len() < ANCHOR_MATCHES || pb.len() < ANCHOR_MATCHES {
+        return None;
+    }
+    if pa.len().saturating_mul(pb.len()) > MAX_TABLE {
+        return None;
+    }
+    let xa: Vec<u64> = pa.iter().map(|&i| sa[i]).collect();
+    let xb: Vec<u64> = pb.iter().map(|&i| sb[i]).collect();
+    let pairs = lcs_pairs(&xa, &xb);
+    let dense = |w: &[(usize, usize)]| {
+        let (f, l) = (w[0], w[w.len() - 1]);
+        l.0 - f.0 < ANCHOR_SPREAD && l.1 - f.1 < ANCHOR_SPREAD
+    };
+    let mut first = pairs.windows(ANCHOR_MATCHES).position(dense)?;
+    let mut last = pairs.windows(ANCHOR_MATCHES).rposition(dense)? + ANCHOR_MATCHES - 1;
+    // From the outer anchors, follow matches that stay close on both sides:
+    // an edited edge keeps its scattered matches; chance matches are far.
+    let close = |x: (usize, usize), y: (usize, usize)| {
+        y.0 - x.0 <= ANCHOR_SPREAD && y.1 - x.1 <= ANCHOR_SPREAD
+    };
+    while first > 0 && close(pairs[first - 1], pairs[first]) {
+        first -= 1;
+    }
+    while last + 1 < pairs.len() && close(pairs[last], pairs[last + 1]) {
+        last += 1;
+    }
+    let (fa, fb) = pairs[first];
+    let (la, lb) = pairs[last];
+    // A verbatim passage: nearly every match follows the previous one
+    // directly on both sides.
+    let inner = &pairs[first..=last];
+    let consecutive = inner
+        .windows(2)
+        .filter(|p| p[1].0 == p[0].0 + 1 && p[1].1 == p[0].1 + 1)
+        .count();
+    let verbatim = consecutive as f64 >= VERBATIM_RUNS * (inner.len() - 1).max(1) as f64;
+    Some(Anchored {
+        a: pa[fa]..pa[la] + 1,
+        b: pb[fb]..pb[lb] + 1,
+        exact: (verbatim, verbatim),
+    })
+}
+
+/// Boundaries found by [`anchor`].
+struct Anchored {
+    a: Range<usize>,
+    b: Range<usize>,
+    /// Whether the start and the end are verbatim (the passage is: its
+    /// matches are consecutive words on both sides).
+    exact: (bool, bool),
+}
+
+/// Share of an edge's content words that must occur in the other passage
+/// for [`grow`] to take the edge in.
+const EDGE_HITS: f64 = 0.5;
+
+/// Grows the anchored range `inner` back toward the sentence-level range
+/// `outer` on each end: an edge is taken in up to the farthest content word
+/// such that at least [`EDGE_HITS`] of the content words between it and the
+/// anchor occur in `other` (and that word itself does). An edited copy's
+/// edges match word by word, out of order; a neighbouring sentence that is
+/// not part of the copy matches only here and there.
+fn grow(stems: &[u64], outer: Range<usize>, inner: Range<usize>, other: &[u64]) -> Range<usize> {
+    let set: AHashSet<u64> = other.iter().copied().filter(|&h| h != 0).collect();
+    let hit = |i: usize| set.contains(&stems[i]);
+    let mut start = inner.start;
+    let (mut seen, mut hits) = (0usize, 0usize);
+    for i in (outer.start..inner.start).rev() {
+        if stems[i] == 0 {
+            continue;
+        }
+        seen += 1;
+        if hit(i) {
+            hits += 1;
+            if hits as f64 >= EDGE_HITS * seen as f64 {
+                start = i;
+            }
+        }
+    }
+    let mut end = inner.end;
+    let (mut seen, mut hits) = (0usize, 0usize);
+    for i in inner.end..outer.end {
+        if stems[i] == 0 {
+            continue;
+        }
+        seen += 1;
+        if hit(i) {
+            hits += 1;
+            if hits as f64 >= EDGE_HITS * seen as f64 {
+                end = i + 1;
+            }
+        }
+    }
+    start..end
+}
+
+/// An order-preserving alignment of `a` and `b`: the matched index pairs of
+/// a longest common subsequence, in order.
+fn lcs_pairs(a: &[u64], b: &[u64]) -> Vec<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    let w = m + 1;
+    let mut t = vec![0u32; (n + 1) * w];
+    for i in 1..=n {
+        for j in 1..=m {
+            t[i * w + j] = if a[i - 1] == b[j - 1] {
+                t[(i - 1) * w + j - 1] + 1
+            } else {
+                t[(i - 1) * w + j].max(t[i * w + j - 1])
+            };
+        }
+    }
+    let mut out = Vec::with_capacity(t[n * w + m] as usize);
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if a[i - 1] == b[j - 1] && t[i * w + j] == t[(i - 1) * w + j - 1] + 1 {
+            out.push((i - 1, j - 1));
+            i -= 1;
+            j -= 1;
+        } else if t[(i - 1) * w + j] >= t[i * w + j - 1] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    out.reverse();
+    out
 }
 
 /// Trims `words` of a document (by `stems`) to the first and last content
@@ -964,6 +1135,24 @@ mod tests {
             let a: Vec<u64> = (0..n).map(|_| rng.gen_range(0..k)).collect();
             let b: Vec<u64> = (0..m).map(|_| rng.gen_range(0..k)).collect();
             assert_eq!(lcs_len(&a, &b), lcs_oracle(&a, &b), "{a:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn lcs_pairs_is_a_longest_common_subsequence() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..200 {
+            let a: Vec<u64> = (0..rng.gen_range(0..60)).map(|_| rng.gen_range(0..6)).collect();
+            let b: Vec<u64> = (0..rng.gen_range(0..60)).map(|_| rng.gen_range(0..6)).collect();
+            let pairs = lcs_pairs(&a, &b);
+            assert_eq!(pairs.len(), lcs_oracle(&a, &b));
+            for w in pairs.windows(2) {
+                assert!(w[0].0 < w[1].0 && w[0].1 < w[1].1);
+            }
+            for &(i, j) in &pairs {
+                assert_eq!(a[i], b[j]);
+            }
         }
     }
 
