@@ -105,7 +105,10 @@ fn main() {
     }
     let s = plagdet::score(&all_cases, &all_dets);
     print_row("overall", &s);
-    println!("time: median {median:.2} s of {} runs (align + write XML, all pairs)", times.len());
+    println!(
+        "time: median {median:.2} s of {} runs (align + write XML, all pairs)",
+        times.len()
+    );
 }
 
 fn print_row(name: &str, s: &plagdet::Score) {

@@ -318,7 +318,9 @@ impl<'t> AlignDoc<'t> {
         let mut open: Option<(Span, Range<usize>)> = None;
         for s in &analyzed.sentences {
             let (span, words) = match open.take() {
-                Some((span, words)) => (Span::new(span.start, s.span.end), words.start..s.tokens.end),
+                Some((span, words)) => {
+                    (Span::new(span.start, s.span.end), words.start..s.tokens.end)
+                }
                 None => (s.span, s.tokens.clone()),
             };
             let content = stems[words.clone()].iter().filter(|&&h| h != 0).count();
@@ -498,10 +500,6 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
             }
         }
     }
-    if std::env::var_os("SYNDIC_DEBUG_ALIGN").is_some() {
-        eprintln!("units {} {} seeds {:?}", a.units.len(), b.units.len(), seeds);
-        eprintln!("clusters {clusters:?}");
-    }
     // Length filter on the sentence-level passages: refinement may trim an
     // edited copy well inside its sentences, and must not lose it for that.
     clusters.retain(|c| {
@@ -548,7 +546,10 @@ fn find_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, config: &AlignConfig) -> 
     let mut index: AHashMap<u64, Vec<(u32, f32)>> = AHashMap::new();
     for (j, u) in b.units.iter().enumerate() {
         for &(t, tf) in &u.terms {
-            index.entry(t).or_default().push((j as u32, w.weight(t, tf)));
+            index
+                .entry(t)
+                .or_default()
+                .push((j as u32, w.weight(t, tf)));
         }
     }
     // Exact word n-grams of b: hash -> units containing one.
@@ -625,7 +626,9 @@ fn unit_ngrams(doc: &AlignDoc, n: usize) -> AHashMap<u64, Vec<u32>> {
             continue;
         }
         for start in u.words.start..=u.words.end - n {
-            let list = map.entry(ngram_hash(&doc.exact[start..start + n])).or_default();
+            let list = map
+                .entry(ngram_hash(&doc.exact[start..start + n]))
+                .or_default();
             if list.last() != Some(&(j as u32)) {
                 list.push(j as u32);
             }
@@ -746,20 +749,14 @@ fn refine(a: &AlignDoc, b: &AlignDoc, c: &Cluster) -> Option<PassagePair> {
     let wa = a.units[c.a.start].words.start..a.units[c.a.end - 1].words.end;
     let wb = b.units[c.b.start].words.start..b.units[c.b.end - 1].words.end;
     let (wa, wb) = match anchor(&a.stems, wa.clone(), &b.stems, wb.clone()) {
-        Some(Anchored { a: ta, b: tb, exact }) => {
-            // A verbatim edge is where the copy starts or ends; an edited
-            // edge may reach further.
-            let (ga, gb) = (
-                grow(&a.stems, wa.clone(), ta.clone(), &b.stems[wb.clone()]),
-                grow(&b.stems, wb.clone(), tb.clone(), &a.stems[wa]),
-            );
-            let pick = |inner: &Range<usize>, grown: Range<usize>| {
-                let start = if exact.0 { inner.start } else { grown.start };
-                let end = if exact.1 { inner.end } else { grown.end };
-                start..end
-            };
-            (pick(&ta, ga), pick(&tb, gb))
-        }
+        Some(Anchored {
+            a: ta,
+            b: tb,
+            verbatim,
+        }) => (
+            grow(&a.stems, wa.clone(), ta, &b.stems[wb.clone()], verbatim),
+            grow(&b.stems, wb.clone(), tb, &a.stems[wa], verbatim),
+        ),
         None => {
             let ta = trim(&a.stems, wa, &b.stems[wb.clone()])?;
             let tb = trim(&b.stems, wb, &a.stems[ta.clone()])?;
@@ -829,7 +826,7 @@ fn anchor(sa: &[u64], wa: Range<usize>, sb: &[u64], wb: Range<usize>) -> Option<
     Some(Anchored {
         a: pa[fa]..pa[la] + 1,
         b: pb[fb]..pb[lb] + 1,
-        exact: (verbatim, verbatim),
+        verbatim,
     })
 }
 
@@ -837,49 +834,79 @@ fn anchor(sa: &[u64], wa: Range<usize>, sb: &[u64], wb: Range<usize>) -> Option<
 struct Anchored {
     a: Range<usize>,
     b: Range<usize>,
-    /// Whether the start and the end are verbatim (the passage is: its
-    /// matches are consecutive words on both sides).
-    exact: (bool, bool),
+    /// Whether the passage is verbatim: its matches are consecutive words on
+    /// both sides.
+    verbatim: bool,
 }
 
 /// Share of an edge's content words that must occur in the other passage
 /// for [`grow`] to take the edge in.
 const EDGE_HITS: f64 = 0.5;
+/// The same for a verbatim passage, counting words in a content-word bigram
+/// the other passage has: only copied text (a sentence moved elsewhere in
+/// the copy) joins a verbatim passage.
+const EDGE_BIGRAM_HITS: f64 = 0.8;
 
 /// Grows the anchored range `inner` back toward the sentence-level range
 /// `outer` on each end: an edge is taken in up to the farthest content word
-/// such that at least [`EDGE_HITS`] of the content words between it and the
-/// anchor occur in `other` (and that word itself does). An edited copy's
-/// edges match word by word, out of order; a neighbouring sentence that is
-/// not part of the copy matches only here and there.
-fn grow(stems: &[u64], outer: Range<usize>, inner: Range<usize>, other: &[u64]) -> Range<usize> {
-    let set: AHashSet<u64> = other.iter().copied().filter(|&h| h != 0).collect();
-    let hit = |i: usize| set.contains(&stems[i]);
-    let mut start = inner.start;
-    let (mut seen, mut hits) = (0usize, 0usize);
-    for i in (outer.start..inner.start).rev() {
-        if stems[i] == 0 {
-            continue;
+/// such that enough of the content words between it and the anchor occur in
+/// `other` (and that word itself does). For an edited passage a word counts
+/// if its stem occurs in `other` ([`EDGE_HITS`]): an edited copy's edges
+/// match word by word, out of order, while a neighbouring sentence that is
+/// not part of the copy matches only here and there. For a verbatim passage
+/// (`verbatim`) a word counts only inside a content-word bigram `other` has
+/// ([`EDGE_BIGRAM_HITS`]), so that a sentence moved within the copy joins it
+/// and nothing else does.
+fn grow(
+    stems: &[u64],
+    outer: Range<usize>,
+    inner: Range<usize>,
+    other: &[u64],
+    verbatim: bool,
+) -> Range<usize> {
+    let other_content: Vec<u64> = other.iter().copied().filter(|&h| h != 0).collect();
+    let positions: Vec<usize> = outer.clone().filter(|&i| stems[i] != 0).collect();
+    let hits: Vec<bool> = if verbatim {
+        let bigrams: AHashSet<(u64, u64)> =
+            other_content.windows(2).map(|w| (w[0], w[1])).collect();
+        let mut h = vec![false; positions.len()];
+        for k in 1..positions.len() {
+            if bigrams.contains(&(stems[positions[k - 1]], stems[positions[k]])) {
+                h[k - 1] = true;
+                h[k] = true;
+            }
         }
+        h
+    } else {
+        let set: AHashSet<u64> = other_content.into_iter().collect();
+        positions.iter().map(|&i| set.contains(&stems[i])).collect()
+    };
+    let share = if verbatim {
+        EDGE_BIGRAM_HITS
+    } else {
+        EDGE_HITS
+    };
+    let first_inner = positions.partition_point(|&i| i < inner.start);
+    let end_inner = positions.partition_point(|&i| i < inner.end);
+    let mut start = inner.start;
+    let (mut seen, mut hit) = (0usize, 0usize);
+    for k in (0..first_inner).rev() {
         seen += 1;
-        if hit(i) {
-            hits += 1;
-            if hits as f64 >= EDGE_HITS * seen as f64 {
-                start = i;
+        if hits[k] {
+            hit += 1;
+            if hit as f64 >= share * seen as f64 {
+                start = positions[k];
             }
         }
     }
     let mut end = inner.end;
-    let (mut seen, mut hits) = (0usize, 0usize);
-    for i in inner.end..outer.end {
-        if stems[i] == 0 {
-            continue;
-        }
+    let (mut seen, mut hit) = (0usize, 0usize);
+    for k in end_inner..positions.len() {
         seen += 1;
-        if hit(i) {
-            hits += 1;
-            if hits as f64 >= EDGE_HITS * seen as f64 {
-                end = i + 1;
+        if hits[k] {
+            hit += 1;
+            if hit as f64 >= share * seen as f64 {
+                end = positions[k] + 1;
             }
         }
     }
@@ -946,9 +973,7 @@ fn extend_exact(
         }
     }
     if a.exact[wa.end - 1] == b.exact[wb.end - 1] {
-        while wa.end < a.exact.len()
-            && wb.end < b.exact.len()
-            && a.exact[wa.end] == b.exact[wb.end]
+        while wa.end < a.exact.len() && wb.end < b.exact.len() && a.exact[wa.end] == b.exact[wb.end]
         {
             wa.end += 1;
             wb.end += 1;
@@ -1143,8 +1168,12 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         for _ in 0..200 {
-            let a: Vec<u64> = (0..rng.gen_range(0..60)).map(|_| rng.gen_range(0..6)).collect();
-            let b: Vec<u64> = (0..rng.gen_range(0..60)).map(|_| rng.gen_range(0..6)).collect();
+            let a: Vec<u64> = (0..rng.gen_range(0..60))
+                .map(|_| rng.gen_range(0..6))
+                .collect();
+            let b: Vec<u64> = (0..rng.gen_range(0..60))
+                .map(|_| rng.gen_range(0..6))
+                .collect();
             let pairs = lcs_pairs(&a, &b);
             assert_eq!(pairs.len(), lcs_oracle(&a, &b));
             for w in pairs.windows(2) {
@@ -1192,7 +1221,9 @@ mod tests {
         let mut r = a.clone();
         r.reverse();
         assert_eq!(edit_label(&a, &r).1, Edit::Reordered);
-        let p: Vec<u64> = (0..20).map(|x| if x % 4 == 0 { x } else { 1000 + x }).collect();
+        let p: Vec<u64> = (0..20)
+            .map(|x| if x % 4 == 0 { x } else { 1000 + x })
+            .collect();
         assert_eq!(edit_label(&a, &p).1, Edit::Paraphrase);
     }
 }

@@ -363,7 +363,6 @@ pub struct Comparison {
     pub skipped: Vec<Skipped>,
 }
 
-
 /// Per-document analysis.
 struct DocAnalysis {
     analyzed: Analyzed,
@@ -672,7 +671,11 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
     let aligned: Vec<((u32, u32), Vec<PassagePair>)> = pair_list
         .par_iter()
         .map(|&(a, b)| {
-            let ps = align::align(&align_docs[a as usize], &align_docs[b as usize], &align_config);
+            let ps = align::align(
+                &align_docs[a as usize],
+                &align_docs[b as usize],
+                &align_config,
+            );
             ((a, b), ps)
         })
         .collect();
@@ -682,9 +685,8 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
         .flat_map(|&((a, b), ref ps)| {
             let (da, db) = (&docs[a as usize], &docs[b as usize]);
             let (la, lb) = (&analyses[a as usize].lines, &analyses[b as usize].lines);
-            ps.iter().map(move |p| {
-                Passage::new(p, (&da.id, &da.text, la), (&db.id, &db.text, lb))
-            })
+            ps.iter()
+                .map(move |p| Passage::new(p, (&da.id, &da.text, la), (&db.id, &db.text, lb)))
         })
         .collect();
 
@@ -774,7 +776,10 @@ pub struct Alignment {
 /// sides and how it was edited.
 pub fn align_documents(a: &InputDoc, b: &InputDoc, config: &AlignConfig) -> Result<Alignment> {
     config.validate()?;
-    let (da, db) = rayon::join(|| AlignDoc::new(&a.text, config), || AlignDoc::new(&b.text, config));
+    let (da, db) = rayon::join(
+        || AlignDoc::new(&a.text, config),
+        || AlignDoc::new(&b.text, config),
+    );
     let pairs = align::align(&da, &db, config);
     let (la, lb) = (LineIndex::new(&a.text), LineIndex::new(&b.text));
     let passages: Vec<Passage> = pairs
@@ -823,7 +828,13 @@ fn source_overlap(
     for (d, ranges) in cover.iter_mut().enumerate() {
         let tokens = &analyses[d].analyzed.tokens;
         let words = tokens.len();
-        let share = |n: usize| if words == 0 { 0.0 } else { round4(n as f64 / words as f64) };
+        let share = |n: usize| {
+            if words == 0 {
+                0.0
+            } else {
+                round4(n as f64 / words as f64)
+            }
+        };
         ranges.sort_by_key(|(o, r)| (*o, r.start, r.end));
         // Per other document.
         let mut found_in: Vec<Overlap> = Vec::new();

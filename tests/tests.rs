@@ -3,7 +3,9 @@
 
 mod util;
 
+mod align_cli;
 mod bad_input;
 mod compare_cli;
 mod corpus;
+mod pan_cli;
 mod properties;

@@ -82,10 +82,34 @@ impl Run {
     }
 }
 
-/// Checks that every member's text is exactly the bytes at its offsets in
-/// the file it names (documents map id -> path).
+/// Checks that every reported text (shared sentence members, both sides of
+/// every passage, every document's own spans) is exactly the bytes at its
+/// offsets in the file it names, and that character offsets count the
+/// characters before them.
 pub fn assert_members_match_files(report: &serde_json::Value, base: &Path) {
     let docs = report["documents"].as_array().unwrap();
+    let file = |id: &serde_json::Value| -> Vec<u8> {
+        let doc = docs
+            .iter()
+            .find(|d| &d["id"] == id)
+            .expect("a listed document");
+        std::fs::read(base.join(doc["path"].as_str().unwrap())).unwrap()
+    };
+    for p in report["passages"].as_array().unwrap() {
+        for side in [&p["a"], &p["b"]] {
+            assert_side_matches(side, &file(&side["doc"]));
+        }
+    }
+    for d in docs {
+        let bytes = file(&d["id"]);
+        for own in d["own"].as_array().unwrap() {
+            let (s, e) = (
+                own["start"].as_u64().unwrap() as usize,
+                own["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&bytes[s..e], own["text"].as_str().unwrap().as_bytes());
+        }
+    }
     for group in report["shared"].as_array().unwrap() {
         for m in group["members"].as_array().unwrap() {
             let doc = docs
@@ -116,4 +140,27 @@ pub fn groups<'a>(report: &'a serde_json::Value, kind: &str) -> Vec<&'a serde_js
         .iter()
         .filter(|g| g["kind"] == kind)
         .collect()
+}
+
+/// Checks one passage side: text equals the bytes at `start..end` and the
+/// character offsets count the characters before `start` and `end`.
+pub fn assert_side_matches(side: &serde_json::Value, bytes: &[u8]) {
+    let (s, e) = (
+        side["start"].as_u64().unwrap() as usize,
+        side["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &bytes[s..e],
+        side["text"].as_str().unwrap().as_bytes(),
+        "passage text differs from the bytes {s}..{e}"
+    );
+    let text = std::str::from_utf8(bytes).unwrap();
+    assert_eq!(
+        side["char_start"].as_u64().unwrap() as usize,
+        text[..s].chars().count()
+    );
+    assert_eq!(
+        side["char_end"].as_u64().unwrap() as usize,
+        text[..e].chars().count()
+    );
 }

@@ -88,7 +88,11 @@ pub fn read_pairs(path: &Path) -> Result<(Vec<Pair>, Vec<Error>)> {
 fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         Error::InvalidUtf8 {
             path: path.to_path_buf(),
             line,
@@ -376,7 +380,10 @@ mod tests {
 
     #[test]
     fn malformed_xml_is_an_error() {
-        assert!(parse_xml("<document reference=\"x\"><feature name=\"plagiarism\" this_offset=\"a\"").is_err());
+        assert!(parse_xml(
+            "<document reference=\"x\"><feature name=\"plagiarism\" this_offset=\"a\""
+        )
+        .is_err());
         assert!(parse_xml("<other/>").is_err());
     }
 
@@ -387,6 +394,9 @@ mod tests {
             susp: "suspicious-document00001.txt".into(),
             src: "source-document00294.txt".into(),
         };
-        assert_eq!(p.output_name(), "suspicious-document00001-source-document00294.xml");
+        assert_eq!(
+            p.output_name(),
+            "suspicious-document00001-source-document00294.xml"
+        );
     }
 }

@@ -92,7 +92,10 @@ fn coverage(x: &Annotation, others: &[&Annotation]) -> (f64, usize) {
     if total == 0 {
         return (0.0, n);
     }
-    ((union_len(this) + union_len(source)) as f64 / total as f64, n)
+    (
+        (union_len(this) + union_len(source)) as f64 / total as f64,
+        n,
+    )
 }
 
 /// Scores `detections` against the true `cases`.
@@ -176,16 +179,25 @@ mod tests {
 
     #[test]
     fn perfect_detection_scores_one() {
-        let cases = vec![ann((100, 500), SRC, (0, 480)), ann((900, 300), SRC, (700, 300))];
+        let cases = vec![
+            ann((100, 500), SRC, (0, 480)),
+            ann((900, 300), SRC, (700, 300)),
+        ];
         let s = score(&cases, &cases.clone());
-        assert_eq!((s.precision, s.recall, s.granularity, s.plagdet), (1.0, 1.0, 1.0, 1.0));
+        assert_eq!(
+            (s.precision, s.recall, s.granularity, s.plagdet),
+            (1.0, 1.0, 1.0, 1.0)
+        );
         assert_eq!(s.detected_cases, 2);
     }
 
     #[test]
     fn split_detection_raises_granularity() {
         let cases = vec![ann((100, 400), SRC, (0, 400))];
-        let dets = vec![ann((100, 200), SRC, (0, 200)), ann((300, 200), SRC, (200, 200))];
+        let dets = vec![
+            ann((100, 200), SRC, (0, 200)),
+            ann((300, 200), SRC, (200, 200)),
+        ];
         let s = score(&cases, &dets);
         assert_eq!(s.recall, 1.0);
         assert_eq!(s.precision, 1.0);

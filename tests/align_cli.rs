@@ -1,0 +1,196 @@
+//! `syndic align` and the passages of `syndic compare`.
+
+use crate::util::{assert_members_match_files, assert_side_matches, Fixture};
+
+const COPIED: &str = "The regional water board approved a plan on Thursday to rebuild the \
+old pumping station on the river. Engineers said the station, built in 1931, can no longer \
+keep up with demand during the dry summer months. Construction is expected to begin next \
+spring and to last about eighteen months.";
+
+fn doc_a() -> String {
+    format!(
+        "Residents of the valley have complained for years about low pressure in their taps. \
+         {COPIED} The mayor welcomed the decision at a press conference in the town hall.\n"
+    )
+}
+
+fn doc_b() -> String {
+    format!(
+        "WATER NEWS\n\nFarmers upstream are worried about the cost of irrigation this year. \
+         {COPIED} Critics of the plan argued that a new reservoir would serve the region better.\n"
+    )
+}
+
+fn passages(run: &serde_json::Value) -> &Vec<serde_json::Value> {
+    run["passages"].as_array().unwrap()
+}
+
+#[test]
+fn a_copied_run_of_sentences_is_one_verbatim_passage_with_exact_offsets() {
+    let f = Fixture::new();
+    let a = f.write("a.txt", doc_a());
+    let b = f.write("b.txt", doc_b());
+    let run = f.run(&["align", "--format", "json", "a.txt", "b.txt"]);
+    run.expect_code(0);
+    let r = run.json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#}");
+    let p = &ps[0];
+    assert_eq!(p["edit"], "verbatim");
+    assert_eq!(p["a"]["text"], COPIED);
+    assert_eq!(p["b"]["text"], COPIED);
+    assert_side_matches(&p["a"], &std::fs::read(a).unwrap());
+    assert_side_matches(&p["b"], &std::fs::read(b).unwrap());
+    assert_eq!(p["a"]["words"], 50);
+}
+
+#[test]
+fn offsets_match_the_bytes_in_non_ascii_documents() {
+    let f = Fixture::new();
+    let copied = "Le conseil régional a approuvé jeudi un plan pour reconstruire la vieille \
+                  station de pompage sur la rivière. Les ingénieurs ont déclaré que la station, \
+                  construite en 1931, ne suffit plus à la demande pendant les mois d’été.";
+    let a = f.write(
+        "a.txt",
+        format!("Über die Brücke — 東京 の ニュース 🚰. {copied} Fin de l’article, ça va.\n"),
+    );
+    let b = f.write(
+        "b.txt",
+        format!("« Dépêche » Ωmega ünïcödé. {copied} Autre chose: naïveté.\n"),
+    );
+    let run = f.run(&["align", "--format", "json", "a.txt", "b.txt"]);
+    run.expect_code(0);
+    let r = run.json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#}");
+    let p = &ps[0];
+    assert_side_matches(&p["a"], &std::fs::read(a).unwrap());
+    assert_side_matches(&p["b"], &std::fs::read(b).unwrap());
+    assert_eq!(p["a"]["text"], copied);
+    // Characters, not bytes: the prefix has multi-byte characters.
+    assert!(p["a"]["char_start"].as_u64() < p["a"]["start"].as_u64());
+}
+
+#[test]
+fn an_edited_copy_is_labelled_edited_and_a_reordered_one_reordered() {
+    let f = Fixture::new();
+    let edited = COPIED
+        .replace("approved", "passed")
+        .replace("dry summer months", "hot dry months")
+        .replace("about eighteen", "roughly 18");
+    f.write("a.txt", doc_a());
+    f.write(
+        "b.txt",
+        format!(
+            "Farmers upstream are worried about the cost of irrigation. {edited} Nothing else.\n"
+        ),
+    );
+    let r = f
+        .run(&["align", "--format", "json", "a.txt", "b.txt"])
+        .json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#}");
+    assert_eq!(ps[0]["edit"], "edited", "{r:#}");
+
+    // The same three sentences, in another order.
+    let s: Vec<&str> = COPIED.split_inclusive(". ").collect();
+    let reordered = format!("{} {} {}", s[2], s[0].trim_end(), s[1].trim_end());
+    f.write(
+        "c.txt",
+        format!("Farmers upstream are worried about the cost of irrigation. {reordered} Nothing else.\n"),
+    );
+    let r = f
+        .run(&["align", "--format", "json", "a.txt", "c.txt"])
+        .json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#}");
+    assert_eq!(ps[0]["edit"], "reordered", "{r:#}");
+}
+
+#[test]
+fn documents_sharing_only_names_share_no_passage() {
+    let f = Fixture::new();
+    f.write(
+        "a.txt",
+        "Secretary of State Rex Tillerson arrived in Moscow on Tuesday. The talks lasted two hours \
+         and ended without a statement. Officials described the mood as cold.\n",
+    );
+    f.write(
+        "b.txt",
+        "Bakers in Lyon have a new favourite pastry this winter. Secretary of State Rex Tillerson \
+         was not mentioned once at the annual fair. Prices of butter rose again.\n",
+    );
+    let r = f
+        .run(&["align", "--format", "json", "a.txt", "b.txt"])
+        .json();
+    assert!(passages(&r).is_empty(), "{r:#}");
+    assert_eq!(r["a"]["reused_fraction"], 0.0);
+}
+
+#[test]
+fn text_report_shows_both_locations() {
+    let f = Fixture::new();
+    f.write("a.txt", doc_a());
+    f.write("b.txt", doc_b());
+    let run = f.run(&["align", "a.txt", "b.txt"]);
+    run.expect_code(0);
+    let out = run.stdout();
+    assert!(out.contains("1 passages shared by a and b"), "{out}");
+    assert!(out.contains("verbatim"), "{out}");
+    assert!(out.contains("a:1 (bytes 84..373, chars 84..373)"), "{out}");
+    assert!(
+        out.contains("b:3 (bytes 81..370, chars 81..370) the same words"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_missing_document_is_named() {
+    let f = Fixture::new();
+    f.write("a.txt", doc_a());
+    let run = f.run(&["align", "a.txt", "nope.txt"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("nope.txt"), "{}", run.stderr());
+}
+
+#[test]
+fn compare_reports_passages_what_each_document_takes_and_what_it_adds() {
+    let f = Fixture::new();
+    f.write("docs/a.txt", doc_a());
+    f.write("docs/b.txt", doc_b());
+    f.write(
+        "docs/c.txt",
+        "A completely different story about a football match in the rain. The home side won \
+         three goals to one after a late rally in the second half.\n",
+    );
+    let run = f.run(&["compare", "--format", "json", "docs"]);
+    run.expect_code(0);
+    let r = run.json();
+    assert_members_match_files(&r, f.dir.path());
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#}");
+    assert_eq!(
+        (&ps[0]["a"]["doc"], &ps[0]["b"]["doc"]),
+        (&"a".into(), &"b".into())
+    );
+    let docs = r["documents"].as_array().unwrap();
+    let a = &docs[0];
+    assert_eq!(a["reused_words"], 50);
+    assert_eq!(a["found_in"][0]["doc"], "b");
+    assert_eq!(a["found_in"][0]["words"], 50);
+    // What a adds: its lead and its last sentence, nothing of the copy.
+    let own: Vec<&str> = a["own"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(own.len(), 2, "{own:?}");
+    assert!(own[0].starts_with("Residents of the valley"), "{own:?}");
+    assert!(own[1].starts_with("The mayor welcomed"), "{own:?}");
+    // The unrelated document takes nothing and adds everything.
+    let c = &docs[2];
+    assert_eq!(c["reused_fraction"], 0.0);
+    assert!(c["found_in"].as_array().unwrap().is_empty());
+    assert_eq!(c["own"].as_array().unwrap().len(), 1);
+}
