@@ -27,6 +27,8 @@ pub mod error;
 pub mod input;
 pub mod lsh;
 pub mod minhash;
+// --- crawl-scale dedup (issue 4) ---
+pub mod records;
 pub mod report;
 pub mod shingle;
 pub mod text;
