@@ -28,7 +28,10 @@ pub mod input;
 pub mod lsh;
 pub mod minhash;
 // --- crawl-scale dedup (issue 4) ---
+pub mod dedup;
+pub mod eval;
 pub mod records;
+pub mod synth;
 pub mod report;
 pub mod shingle;
 pub mod text;
