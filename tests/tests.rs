@@ -7,3 +7,6 @@ mod bad_input;
 mod compare_cli;
 mod corpus;
 mod properties;
+// --- crawl-scale dedup (issue 4) ---
+mod dedup_bad_input;
+mod dedup_cli;
