@@ -10,3 +10,4 @@ mod properties;
 // --- crawl-scale dedup (issue 4) ---
 mod dedup_bad_input;
 mod dedup_cli;
+mod dedup_props;
