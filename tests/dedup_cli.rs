@@ -584,8 +584,9 @@ fn exact_with_a_tiny_memory_budget_takes_more_passes_and_agrees() {
         read(&f.path("small/clusters.jsonl"))
     );
     let passes = |d: &str| stats(&f.path(d))["work"]["passes"].as_u64().unwrap();
-    assert_eq!(passes("big"), 3);
-    assert!(passes("small") > 10, "{}", passes("small"));
+    // Reading, then exact checks (edges; pairs inside clusters).
+    assert!((2..=4).contains(&passes("big")), "{}", passes("big"));
+    assert!(passes("small") > passes("big") + 5, "{}", passes("small"));
     assert_eq!(
         stats(&f.path("big"))["similarity"],
         "exact jaccard of word shingle sets"

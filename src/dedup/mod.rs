@@ -49,6 +49,12 @@ pub const DEFAULT_EXACT_MEMORY: usize = 256 << 20;
 pub const DEFAULT_BUCKET_CAP: usize = 64;
 /// In an oversized bucket, each member is paired with this many neighbours.
 pub const BUCKET_WINDOW: usize = 8;
+/// Components up to this size check uncertain member pairs exactly before
+/// they are split around representatives.
+pub const SPLIT_EXACT_CAP: usize = 64;
+/// A member is compared with at most this many (the latest)
+/// representatives of its component.
+pub const SPLIT_REPRESENTATIVES: usize = 64;
 /// Probability with which banding proposes a pair exactly at the threshold.
 pub const LSH_RECALL_AT_THRESHOLD: f64 = 0.99;
 /// Half-width of the uncertain zone in standard deviations of the estimate.
@@ -493,8 +499,10 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
     exact_pairs.dedup();
     exact_pairs.retain(|&(a, b)| uf.find(a) != uf.find(b));
     let mut passes = 1usize;
+    // Exact values computed so far, sorted by pair, for the split below.
+    let mut known: Vec<((u32, u32), f32)> = Vec::new();
     if !exact_pairs.is_empty() {
-        work.exact_checks = exact_pairs.len() as u64;
+        work.exact_checks += exact_pairs.len() as u64;
         let js = exact::exact_jaccards(
             &input,
             &first,
@@ -506,6 +514,7 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
             &mut passes,
         )?;
         for (&(a, b), j) in exact_pairs.iter().zip(js) {
+            known.push(((a, b), j as f32));
             if j >= t {
                 work.accepted_by_exact += 1;
                 uf.union(a, b);
@@ -515,71 +524,161 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
     drop(exact_pairs);
     let mut exact_secs = exact_start.elapsed().as_secs_f64();
 
-    // Clusters: the root of each set is its earliest document.
+    // Components of the union-find (the root is the earliest document).
     let cluster_start = Instant::now();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut by_root: Vec<(u32, u32)> = Vec::new();
     for d in 0..n as u32 {
         let root = uf.find(d);
         if root != d {
-            pairs.push((root, d));
+            by_root.push((root, d));
         }
     }
     drop(uf);
-    pairs.par_sort_unstable();
-    let mut members: Vec<Member> = Vec::with_capacity(pairs.len() * 2);
+    // Each root joins its own component.
+    let mut roots: Vec<u32> = by_root.iter().map(|p| p.0).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    by_root.extend(roots.into_iter().map(|r| (r, r)));
+    by_root.par_sort_unstable();
+    let components: Vec<&[(u32, u32)]> = by_root.chunk_by(|x, y| x.0 == y.0).collect();
+
+    // Splitting components around representatives needs the similarity of
+    // members to earlier members; in small components, uncertain estimates
+    // are checked exactly (one more pass).
+    let mut split_pairs: Vec<(u32, u32)> = components
+        .par_iter()
+        .filter(|c| c.len() <= SPLIT_EXACT_CAP)
+        .flat_map_iter(|c| {
+            let mut out = Vec::new();
+            for i in 0..c.len() {
+                for j in i + 1..c.len() {
+                    let (a, b) = (c[i].1, c[j].1);
+                    let e = estimate(store.signature(a), store.signature(b));
+                    if zone.is_some() && classify(e) == Verdict::Exact {
+                        out.push((a, b));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    known.par_sort_unstable_by_key(|k| k.0);
+    split_pairs.retain(|p| known.binary_search_by_key(p, |k| k.0).is_err());
+    if !split_pairs.is_empty() {
+        let t0 = Instant::now();
+        work.exact_checks += split_pairs.len() as u64;
+        let js = exact::exact_jaccards(
+            &input,
+            &first,
+            &shingler,
+            &split_pairs,
+            config.exact_memory,
+            progress,
+            "exact similarity within clusters",
+            &mut passes,
+        )?;
+        known.extend(split_pairs.iter().zip(js).map(|(&p, j)| (p, j as f32)));
+        known.par_sort_unstable_by_key(|k| k.0);
+        exact_secs += t0.elapsed().as_secs_f64();
+    }
+    drop(split_pairs);
+    let similarity_of = |a: u32, b: u32| -> f32 {
+        let key = if a < b { (a, b) } else { (b, a) };
+        match known.binary_search_by_key(&key, |k| k.0) {
+            Ok(i) => known[i].1,
+            Err(_) => estimate(store.signature(a), store.signature(b)) as f32,
+        }
+    };
+    // Star split: in input order, each member joins the most similar
+    // representative (among the latest SPLIT_REPRESENTATIVES) that it
+    // reaches the threshold with, or becomes a representative itself.
+    let stars: Vec<Vec<(u32, u32, f32)>> = components
+        .par_iter()
+        .map(|c| {
+            let mut reps: Vec<u32> = Vec::new();
+            let mut out: Vec<(u32, u32, f32)> = Vec::new();
+            for &(_, m) in c.iter() {
+                let mut best: Option<(f32, u32)> = None;
+                for &r in reps.iter().rev().take(SPLIT_REPRESENTATIVES) {
+                    let sim = similarity_of(r, m);
+                    if f64::from(sim) >= t - 1e-6 && best.is_none_or(|(s, _)| sim > s) {
+                        best = Some((sim, r));
+                    }
+                }
+                match best {
+                    Some((sim, r)) => out.push((r, m, sim)),
+                    None => {
+                        reps.push(m);
+                        out.push((m, m, 1.0));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    drop(components);
+    drop(by_root);
+    let mut star: Vec<(u32, u32, f32)> = stars.into_iter().flatten().collect();
+    star.par_sort_unstable_by_key(|&(r, m, _)| (r, m));
+    let mut members: Vec<Member> = Vec::new();
     let mut duplicate_bits = vec![0u64; n.div_ceil(64)];
     let mut cluster = 0u32;
-    for run in pairs.chunk_by(|x, y| x.0 == y.0) {
-        let rep = run[0].0;
-        members.push(Member {
-            doc: rep,
-            cluster,
-            representative: rep,
-            similarity: 1.0,
-        });
-        for &(_, d) in run {
-            duplicate_bits[d as usize / 64] |= 1 << (d % 64);
+    for run in star.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        for &(rep, d, sim) in run {
+            if d != rep {
+                duplicate_bits[d as usize / 64] |= 1 << (d % 64);
+            }
             members.push(Member {
                 doc: d,
                 cluster,
                 representative: rep,
-                similarity: 0.0,
+                similarity: sim,
             });
         }
         cluster += 1;
     }
+    drop(star);
     let similarity = if config.verify == Verify::Exact {
-        let rep_pairs: Vec<(u32, u32)> = pairs.clone();
-        let t0 = Instant::now();
-        let js = if rep_pairs.is_empty() {
-            Vec::new()
-        } else {
-            exact::exact_jaccards(
+        // Members of large components were split by estimates: make their
+        // reported similarity exact too.
+        let missing: Vec<(u32, u32)> = members
+            .iter()
+            .filter(|m| m.doc != m.representative)
+            .map(|m| (m.representative, m.doc))
+            .filter(|p| known.binary_search_by_key(p, |k| k.0).is_err())
+            .collect();
+        if !missing.is_empty() {
+            let t0 = Instant::now();
+            let js = exact::exact_jaccards(
                 &input,
                 &first,
                 &shingler,
-                &rep_pairs,
+                &missing,
                 config.exact_memory,
                 progress,
                 "exact similarity to representatives",
                 &mut passes,
-            )?
-        };
-        exact_secs += t0.elapsed().as_secs_f64();
-        let mut it = js.into_iter();
-        for m in members.iter_mut().filter(|m| m.doc != m.representative) {
-            m.similarity = it.next().expect("one value per member") as f32;
+            )?;
+            let mut fix: Vec<((u32, u32), f32)> =
+                missing.into_iter().zip(js.into_iter().map(|j| j as f32)).collect();
+            fix.sort_unstable_by_key(|k| k.0);
+            for m in members.iter_mut().filter(|m| m.doc != m.representative) {
+                if let Ok(i) = fix.binary_search_by_key(&(m.representative, m.doc), |k| k.0) {
+                    m.similarity = fix[i].1;
+                }
+            }
+            exact_secs += t0.elapsed().as_secs_f64();
         }
         "exact jaccard of word shingle sets"
+    } else if zone.is_some() {
+        "exact jaccard where the estimate was uncertain, else the minhash estimate"
     } else {
-        members.par_iter_mut().for_each(|m| {
-            if m.doc != m.representative {
-                m.similarity = estimate(store.signature(m.doc), store.signature(m.representative)) as f32;
-            }
-        });
         "minhash estimate of jaccard"
     };
-    drop(pairs);
+    drop(known);
     store.drop_signatures();
     let cluster_secs = cluster_start.elapsed().as_secs_f64();
     work.passes = passes as u64;
