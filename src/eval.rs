@@ -94,7 +94,11 @@ pub fn evaluate(clusters: &Path, truth: &Path, threshold: f64, margin: f64) -> R
         }
         let mut f = line.split('\t');
         let (Some(a), Some(b), Some(j), None) = (f.next(), f.next(), f.next(), f.next()) else {
-            return Err(bad(truth, n, "expected three tab-separated fields: id_a id_b jaccard"));
+            return Err(bad(
+                truth,
+                n,
+                "expected three tab-separated fields: id_a id_b jaccard",
+            ));
         };
         let j: f64 = j
             .parse()

@@ -31,9 +31,9 @@ pub mod minhash;
 pub mod dedup;
 pub mod eval;
 pub mod records;
-pub mod synth;
 pub mod report;
 pub mod shingle;
+pub mod synth;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -176,7 +176,11 @@ impl MinHasher {
     /// empty (then every value is `u32::MAX`).
     pub fn sign_into(&self, shingles: &[u64], values: &mut [u32]) -> bool {
         let k = self.params.permutations;
-        assert_eq!(values.len(), k, "values must hold one value per permutation");
+        assert_eq!(
+            values.len(),
+            k,
+            "values must hold one value per permutation"
+        );
         values.fill(u32::MAX);
         let mut filled = [0u64; MAX_PERMUTATIONS / 64];
         let is_filled = |f: &[u64], i: usize| f[i >> 6] & (1 << (i & 63)) != 0;

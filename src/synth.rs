@@ -15,7 +15,6 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-
 /// A corpus for the `compare` benchmarks.
 pub struct Corpus {
     /// (id, text)
@@ -272,12 +271,30 @@ impl Crawl {
         let mut rng = ChaCha8Rng::seed_from_u64(mix(config.seed, 0, 0, 0));
         let vocab = Vocab::new(&mut rng, 20_000);
         let sections = [
-            "World", "Politics", "Business", "Sports", "Culture", "Science", "Opinion",
-            "Weather", "Local", "Health", "Technology", "Travel",
+            "World",
+            "Politics",
+            "Business",
+            "Sports",
+            "Culture",
+            "Science",
+            "Opinion",
+            "Weather",
+            "Local",
+            "Health",
+            "Technology",
+            "Travel",
         ];
         let kinds = [
-            "Times", "Herald", "Post", "Daily", "Tribune", "News", "Gazette", "Journal",
-            "Chronicle", "Observer",
+            "Times",
+            "Herald",
+            "Post",
+            "Daily",
+            "Tribune",
+            "News",
+            "Gazette",
+            "Journal",
+            "Chronicle",
+            "Observer",
         ];
         let outlets = (0..OUTLETS)
             .map(|i| {
@@ -374,7 +391,11 @@ impl Crawl {
     /// The wire story: a headline and paragraphs of sentences.
     fn story(&self, story: u32) -> (String, Vec<Vec<String>>) {
         let mut rng = ChaCha8Rng::seed_from_u64(mix(self.config.seed, 1, story as u64, 0));
-        let headline = self.vocab.sentence(&mut rng).trim_end_matches('.').to_owned();
+        let headline = self
+            .vocab
+            .sentence(&mut rng)
+            .trim_end_matches('.')
+            .to_owned();
         let target = (self.config.target_bytes as f64 * rng.gen_range(0.7..1.3)) as usize;
         let mut paragraphs = Vec::new();
         let mut bytes = headline.len();
@@ -420,12 +441,16 @@ impl Crawl {
         };
         if e > 0.0 {
             if rng.gen_bool(0.5) {
-                headline = self.vocab.sentence(&mut rng).trim_end_matches('.').to_owned();
+                headline = self
+                    .vocab
+                    .sentence(&mut rng)
+                    .trim_end_matches('.')
+                    .to_owned();
             }
             // Trim the tail.
             if rng.gen_bool(0.15 + 0.6 * e) && paragraphs.len() > 2 {
-                let k = ((paragraphs.len() as f64 * 0.4 * e).ceil() as usize)
-                    .min(paragraphs.len() - 2);
+                let k =
+                    ((paragraphs.len() as f64 * 0.4 * e).ceil() as usize).min(paragraphs.len() - 2);
                 paragraphs.truncate(paragraphs.len() - k);
             }
             // Drop sentences here and there.
@@ -530,8 +555,12 @@ impl Crawl {
                     .iter()
                     .map(|&pos| {
                         let copy = self.slots[pos as usize].1;
-                        let (_, text) =
-                            self.republish(story as u32, copy, headline.clone(), paragraphs.clone());
+                        let (_, text) = self.republish(
+                            story as u32,
+                            copy,
+                            headline.clone(),
+                            paragraphs.clone(),
+                        );
                         let mut hashes = Vec::new();
                         crate::text::for_each_word(&text, &mut scratch, |w| {
                             hashes.push(shingler.token_hash(w))
@@ -596,13 +625,18 @@ mod crawl_tests {
         });
         assert_eq!(c.document(17), d.document(17));
         let truth = c.truth().unwrap();
-        assert!(truth.iter().all(|&(a, b, j)| a < b && (0.0..=1.0).contains(&j)));
+        assert!(truth
+            .iter()
+            .all(|&(a, b, j)| a < b && (0.0..=1.0).contains(&j)));
         let band = |lo: f64, hi: f64| truth.iter().filter(|t| t.2 >= lo && t.2 < hi).count();
         // Pairs on both sides of 0.8 and far from it.
         assert!(band(0.0, 0.5) > 0, "no low pairs");
         assert!(band(0.7, 0.8) > 0 && band(0.8, 0.9) > 0, "nothing near 0.8");
         assert!(band(0.9, 1.01) > 0, "no near-verbatim pairs");
-        let mean = (0..c.len()).map(|p| c.document(p).text.len()).sum::<usize>() / c.len();
+        let mean = (0..c.len())
+            .map(|p| c.document(p).text.len())
+            .sum::<usize>()
+            / c.len();
         assert!((2_500..4_000).contains(&mean), "mean {mean} bytes");
     }
 }

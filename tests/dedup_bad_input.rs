@@ -43,7 +43,10 @@ fn with_line(at: usize, line: &str) -> String {
 #[test]
 fn malformed_json_line() {
     let f = Fixture::new();
-    f.write("bad.jsonl", with_line(3, r#"{"id": "b0", "text": "unterminated"#));
+    f.write(
+        "bad.jsonl",
+        with_line(3, r#"{"id": "b0", "text": "unterminated"#),
+    );
     fails(&f, "bad.jsonl", &[], "bad.jsonl: line 3: malformed JSON");
     skips(&f, "bad.jsonl", &[], 1, 7);
 }
@@ -52,7 +55,12 @@ fn malformed_json_line() {
 fn record_without_the_text_field() {
     let f = Fixture::new();
     f.write("bad.jsonl", with_line(5, r#"{"id": "a1", "body": "x"}"#));
-    fails(&f, "bad.jsonl", &[], "bad.jsonl: line 5: no string field `text`");
+    fails(
+        &f,
+        "bad.jsonl",
+        &[],
+        "bad.jsonl: line 5: no string field `text`",
+    );
     skips(&f, "bad.jsonl", &[], 1, 7);
     // A missing id field too.
     f.write("noid.jsonl", with_line(2, r#"{"text": "no id here"}"#));
@@ -91,7 +99,12 @@ fn unreadable_parquet() {
     let f = Fixture::new();
     f.write("broken.parquet", b"PAR1 this is not really parquet PAR1");
     f.write("good.jsonl", planted_jsonl());
-    fails(&f, "broken.parquet", &[], "broken.parquet: file: unreadable Parquet file");
+    fails(
+        &f,
+        "broken.parquet",
+        &[],
+        "broken.parquet: file: unreadable Parquet file",
+    );
     // Skipped as a whole; the other input is still deduplicated.
     let run = f.run(&[
         "dedup",
@@ -121,7 +134,12 @@ fn invalid_utf8() {
     let _ = pos;
     bytes = joined;
     f.write("latin1.jsonl", &bytes);
-    fails(&f, "latin1.jsonl", &[], "latin1.jsonl: line 4: invalid UTF-8");
+    fails(
+        &f,
+        "latin1.jsonl",
+        &[],
+        "latin1.jsonl: line 4: invalid UTF-8",
+    );
     skips(&f, "latin1.jsonl", &[], 1, 7);
     // A text file.
     f.write("docs/ok.txt", article(1, 50));
@@ -164,7 +182,11 @@ fn bad_options_and_missing_inputs() {
     f.write("a.jsonl", jsonl(&[("a", "some text here")]));
     let run = f.run(&["dedup", "missing.jsonl", "-o", "out"]);
     run.expect_code(2);
-    assert!(run.stderr().contains("missing.jsonl: no such file"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("missing.jsonl: no such file"),
+        "{}",
+        run.stderr()
+    );
     let run = f.run(&["dedup", "a.jsonl", "-o", "out", "--threshold", "1.5"]);
     run.expect_code(2);
     assert!(run.stderr().contains("threshold"), "{}", run.stderr());
@@ -174,5 +196,10 @@ fn bad_options_and_missing_inputs() {
     f.write("data.bin", "plain words, not JSON");
     let run = f.run(&["dedup", "data.bin", "-o", "out"]);
     run.expect_code(2);
-    assert!(run.stderr().contains("data.bin: file: cannot tell the format"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("data.bin: file: cannot tell the format"),
+        "{}",
+        run.stderr()
+    );
 }

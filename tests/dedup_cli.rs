@@ -13,13 +13,67 @@ use crate::util::{Fixture, Run};
 /// A deterministic article of `words` words drawn from a small vocabulary.
 pub fn article(seed: u64, words: usize) -> String {
     const VOCAB: &[&str] = &[
-        "council", "budget", "river", "bridge", "school", "minister", "harbour", "storm",
-        "election", "museum", "railway", "doctor", "farmers", "market", "court", "village",
-        "festival", "factory", "airport", "library", "police", "weather", "winter", "summer",
-        "energy", "prices", "workers", "teachers", "mayor", "residents", "plans", "report",
-        "approved", "rejected", "announced", "delayed", "opened", "closed", "warned", "said",
-        "the", "a", "of", "to", "and", "in", "on", "for", "with", "after", "before", "new",
-        "old", "local", "national", "public", "private", "small", "large", "early", "late",
+        "council",
+        "budget",
+        "river",
+        "bridge",
+        "school",
+        "minister",
+        "harbour",
+        "storm",
+        "election",
+        "museum",
+        "railway",
+        "doctor",
+        "farmers",
+        "market",
+        "court",
+        "village",
+        "festival",
+        "factory",
+        "airport",
+        "library",
+        "police",
+        "weather",
+        "winter",
+        "summer",
+        "energy",
+        "prices",
+        "workers",
+        "teachers",
+        "mayor",
+        "residents",
+        "plans",
+        "report",
+        "approved",
+        "rejected",
+        "announced",
+        "delayed",
+        "opened",
+        "closed",
+        "warned",
+        "said",
+        "the",
+        "a",
+        "of",
+        "to",
+        "and",
+        "in",
+        "on",
+        "for",
+        "with",
+        "after",
+        "before",
+        "new",
+        "old",
+        "local",
+        "national",
+        "public",
+        "private",
+        "small",
+        "large",
+        "early",
+        "late",
     ];
     let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut out = String::new();
@@ -229,7 +283,13 @@ fn dotted_field_paths() {
     }
     f.write("nested.jsonl", s);
     f.run(&[
-        "dedup", "nested.jsonl", "-o", "out", "--id-field", "meta.doc.uid", "--text-field",
+        "dedup",
+        "nested.jsonl",
+        "-o",
+        "out",
+        "--id-field",
+        "meta.doc.uid",
+        "--text-field",
         "body.text",
     ])
     .expect_code(0);
@@ -310,11 +370,22 @@ fn parquet_text_column_by_path() {
     assert_eq!(ids, ["u1", "a0", "b0", "u2", "u3"]);
     assert_eq!(kept[1]["meta"]["text"], planted()[1].1.as_str());
     // Default ids: FILE:ROW.
-    f.run(&["dedup", "train-0000.parquet", "-o", "out2", "--text-field", "meta.text"])
-        .expect_code(0);
+    f.run(&[
+        "dedup",
+        "train-0000.parquet",
+        "-o",
+        "out2",
+        "--text-field",
+        "meta.text",
+    ])
+    .expect_code(0);
     assert_eq!(
         duplicates(&f.path("out2")),
-        ["train-0000.parquet:5", "train-0000.parquet:6", "train-0000.parquet:7"]
+        [
+            "train-0000.parquet:5",
+            "train-0000.parquet:6",
+            "train-0000.parquet:7"
+        ]
     );
 }
 
@@ -362,8 +433,14 @@ fn wet_gz_multi_member_and_surviving_records() {
     let f = Fixture::new();
     let (bytes, records) = wet_gz(&planted());
     f.write("CC-MAIN-x.warc.wet.gz", bytes);
-    f.run(&["dedup", "CC-MAIN-x.warc.wet.gz", "-o", "out", "--write-deduped"])
-        .expect_code(0);
+    f.run(&[
+        "dedup",
+        "CC-MAIN-x.warc.wet.gz",
+        "-o",
+        "out",
+        "--write-deduped",
+    ])
+    .expect_code(0);
     let out = f.path("out");
     let ids: Vec<String> = duplicates(&out);
     assert_eq!(ids, ["<urn:uuid:a1>", "<urn:uuid:b1>", "<urn:uuid:a2>"]);
@@ -399,9 +476,8 @@ fn warc_response_records_with_html() {
             "<html><head><title>x</title><style>p {{color: red}}</style></head>\
              <body><p>{text}</p><script>var x = 1;</script></body></html>"
         );
-        let http = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}"
-        );
+        let http =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
         bytes.extend(warc_record(
             "request",
             &format!("<urn:uuid:req-{id}>"),
@@ -435,8 +511,15 @@ fn directory_of_text_files_and_several_inputs() {
     f.write("docs/.hidden.txt", "ignored");
     f.write("docs/notes.bin", "ignored");
     f.write("more.jsonl", jsonl(&[("x", &planted()[1].1)]));
-    f.run(&["dedup", "docs", "more.jsonl", "-o", "out", "--write-deduped"])
-        .expect_code(0);
+    f.run(&[
+        "dedup",
+        "docs",
+        "more.jsonl",
+        "-o",
+        "out",
+        "--write-deduped",
+    ])
+    .expect_code(0);
     let out = f.path("out");
     // Directory entries in name order: a0 a1 a2 b0 b1 u1 u2 u3, then more.
     assert_eq!(
@@ -458,7 +541,16 @@ fn standard_input_twice_read_through_a_copy() {
     let input = planted_jsonl();
     let run = run_stdin(
         &f,
-        &["dedup", "-", "-o", "out", "--id-field", "id", "--write-deduped", "--exact"],
+        &[
+            "dedup",
+            "-",
+            "-o",
+            "out",
+            "--id-field",
+            "id",
+            "--write-deduped",
+            "--exact",
+        ],
         input.as_bytes(),
     );
     run.expect_code(0);
@@ -471,7 +563,10 @@ fn standard_input_twice_read_through_a_copy() {
         .filter(|(i, _)| ![4, 5, 6].contains(i))
         .map(|(_, l)| l)
         .collect();
-    assert_eq!(read(&out.join("deduped.jsonl")), format!("{}\n", kept.join("\n")));
+    assert_eq!(
+        read(&out.join("deduped.jsonl")),
+        format!("{}\n", kept.join("\n"))
+    );
     assert_eq!(stats(&out)["inputs"][0], "<stdin>");
     // The copy of standard input is gone.
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 4);
@@ -515,7 +610,10 @@ fn same_bytes_at_one_and_two_threads() {
         }
     }
     for mode in ["--signature-only", "--exact", "--skip-bad"] {
-        let (a, b) = (f.path(&format!("out-1{mode}")), f.path(&format!("out-2{mode}")));
+        let (a, b) = (
+            f.path(&format!("out-1{mode}")),
+            f.path(&format!("out-2{mode}")),
+        );
         for file in ["clusters.jsonl", "duplicates.txt", "deduped.jsonl"] {
             assert!(
                 std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
@@ -526,8 +624,18 @@ fn same_bytes_at_one_and_two_threads() {
         assert!(stats(&a)["clusters"].as_u64().unwrap() > 10);
     }
     // synth itself is deterministic across thread counts.
-    f.run(&["synth", "-o", "crawl1", "--docs", "600", "--seed", "5", "--threads", "1"])
-        .expect_code(0);
+    f.run(&[
+        "synth",
+        "-o",
+        "crawl1",
+        "--docs",
+        "600",
+        "--seed",
+        "5",
+        "--threads",
+        "1",
+    ])
+    .expect_code(0);
     for file in ["corpus.jsonl", "truth.tsv"] {
         assert!(
             std::fs::read(f.path("crawl").join(file)).unwrap()
@@ -551,7 +659,14 @@ fn oversized_bucket_is_capped_and_still_one_cluster() {
     let refs: Vec<(&str, &str)> = recs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     f.write("boiler.jsonl", jsonl(&refs));
     f.run(&[
-        "dedup", "boiler.jsonl", "-o", "out", "--id-field", "id", "--bucket-cap", "16",
+        "dedup",
+        "boiler.jsonl",
+        "-o",
+        "out",
+        "--id-field",
+        "id",
+        "--bucket-cap",
+        "16",
     ])
     .expect_code(0);
     let out = f.path("out");
@@ -577,7 +692,14 @@ fn exact_with_a_tiny_memory_budget_takes_more_passes_and_agrees() {
     a.extend(["-o", "big"]);
     f.run(&a).expect_code(0);
     let mut b = base.to_vec();
-    b.extend(["-o", "small", "--exact-memory", "1", "--batch-bytes", "50000"]);
+    b.extend([
+        "-o",
+        "small",
+        "--exact-memory",
+        "1",
+        "--batch-bytes",
+        "50000",
+    ]);
     f.run(&b).expect_code(0);
     assert_eq!(
         read(&f.path("big/clusters.jsonl")),
@@ -601,8 +723,15 @@ fn synth_dedup_eval_end_to_end() {
     let truth = read(&f.path("crawl/truth.tsv"));
     assert!(truth.starts_with("id_a\tid_b\tjaccard\n"));
     assert!(truth.lines().count() > 1000);
-    f.run(&["dedup", "crawl/corpus.jsonl", "-o", "out", "--id-field", "id"])
-        .expect_code(0);
+    f.run(&[
+        "dedup",
+        "crawl/corpus.jsonl",
+        "-o",
+        "out",
+        "--id-field",
+        "id",
+    ])
+    .expect_code(0);
     let run = f.run(&[
         "eval",
         "out/clusters.jsonl",
@@ -612,7 +741,10 @@ fn synth_dedup_eval_end_to_end() {
     ]);
     run.expect_code(0);
     let e = run.json();
-    let (p, r) = (e["precision"].as_f64().unwrap(), e["recall"].as_f64().unwrap());
+    let (p, r) = (
+        e["precision"].as_f64().unwrap(),
+        e["recall"].as_f64().unwrap(),
+    );
     assert!(e["truth_pairs"].as_u64().unwrap() > 200, "{e}");
     assert!(p >= 0.98, "precision {p}: {e}");
     assert!(r >= 0.95, "recall {r}: {e}");

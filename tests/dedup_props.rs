@@ -15,8 +15,11 @@ fn corpus() -> impl Strategy<Value = Vec<String>> {
     let story = prop::collection::vec(0u8..40, 20..70);
     let edits = prop::collection::vec((0usize..1000, 0u8..40, any::<bool>()), 0..6);
     let doc = (0usize..3, edits);
-    (prop::collection::vec(story, 3), prop::collection::vec(doc, 2..14)).prop_map(
-        |(stories, docs)| {
+    (
+        prop::collection::vec(story, 3),
+        prop::collection::vec(doc, 2..14),
+    )
+        .prop_map(|(stories, docs)| {
             docs.into_iter()
                 .map(|(s, edits)| {
                     let mut words = stories[s].clone();
@@ -35,8 +38,7 @@ fn corpus() -> impl Strategy<Value = Vec<String>> {
                         .join(" ")
                 })
                 .collect()
-        },
-    )
+        })
 }
 
 fn exact(texts: &[String]) -> impl Fn(usize, usize) -> f64 {
@@ -72,7 +74,11 @@ fn run(texts: &[String], verify: Verify) -> Vec<(usize, usize, f64)> {
         .iter()
         .map(|m| {
             assert_eq!(d.is_duplicate(m.doc), m.doc != m.representative);
-            (m.doc as usize, m.representative as usize, m.similarity as f64)
+            (
+                m.doc as usize,
+                m.representative as usize,
+                m.similarity as f64,
+            )
         })
         .collect()
 }
@@ -136,7 +142,7 @@ proptest! {
         // Components of the graph of pairs at 0.6 or more: nothing may be
         // clustered across them.
         let mut comp: Vec<usize> = (0..n).collect();
-        fn root(c: &mut Vec<usize>, x: usize) -> usize {
+        fn root(c: &[usize], x: usize) -> usize {
             let mut x = x;
             while c[x] != x { x = c[x]; }
             x
@@ -144,7 +150,7 @@ proptest! {
         for a in 0..n {
             for b in a + 1..n {
                 if j(a, b) >= 0.6 {
-                    let (ra, rb) = (root(&mut comp, a), root(&mut comp, b));
+                    let (ra, rb) = (root(&comp, a), root(&comp, b));
                     comp[ra.max(rb)] = ra.min(rb);
                 }
                 if texts[a] == texts[b] {
@@ -153,7 +159,7 @@ proptest! {
             }
         }
         for (&d, &r) in &rep {
-            prop_assert_eq!(root(&mut comp, d), root(&mut comp, r));
+            prop_assert_eq!(root(&comp, d), root(&comp, r));
         }
     }
 }

@@ -26,18 +26,32 @@ pub(crate) fn shingle_set(shingler: &Shingler, text: &str, scratch: &mut String)
     shingler.shingle_set(&hashes)
 }
 
-/// Exact Jaccard of every pair (in the order given). Returns the values and
-/// the number of passes it took.
+/// What exact passes need: the input, the first pass's summary (to check
+/// that later passes see the same documents), the shingler, the memory
+/// budget, progress.
+pub(crate) struct Exact<'a> {
+    pub input: &'a PassInput,
+    pub first: &'a PassSummary,
+    pub shingler: &'a Shingler,
+    pub budget_bytes: usize,
+    pub progress: &'a dyn Progress,
+}
+
+/// Exact Jaccard of every pair (in the order given); `passes_so_far` counts
+/// the passes over the input.
 pub(crate) fn exact_jaccards(
-    input: &PassInput,
-    first: &PassSummary,
-    shingler: &Shingler,
+    ctx: &Exact,
     pairs: &[(u32, u32)],
-    budget_bytes: usize,
-    progress: &dyn Progress,
     stage: &'static str,
     passes_so_far: &mut usize,
 ) -> Result<Vec<f64>> {
+    let Exact {
+        input,
+        first,
+        shingler,
+        budget_bytes,
+        progress,
+    } = *ctx;
     let mut result = vec![f64::NAN; pairs.len()];
     // Pair indices by left and by right document.
     let mut by_left: Vec<u32> = (0..pairs.len() as u32).collect();
@@ -78,13 +92,11 @@ pub(crate) fn exact_jaccards(
                 .collect();
             for (&d, set) in docs.iter().zip(sets) {
                 // As a right document: compare with every kept left partner.
-                while right_cursor < by_right.len()
-                    && pairs[by_right[right_cursor] as usize].1 < d
+                while right_cursor < by_right.len() && pairs[by_right[right_cursor] as usize].1 < d
                 {
                     right_cursor += 1;
                 }
-                while right_cursor < by_right.len()
-                    && pairs[by_right[right_cursor] as usize].1 == d
+                while right_cursor < by_right.len() && pairs[by_right[right_cursor] as usize].1 == d
                 {
                     let pi = by_right[right_cursor] as usize;
                     right_cursor += 1;

@@ -297,7 +297,11 @@ enum Verdict {
 }
 
 /// Finds near-duplicate clusters among the records of `sources`.
-pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress) -> Result<Deduped> {
+pub fn dedup(
+    sources: Vec<Source>,
+    config: &DedupConfig,
+    progress: &dyn Progress,
+) -> Result<Deduped> {
     let start = Instant::now();
     if !(config.threshold > 0.0 && config.threshold < 1.0) {
         return Err(Error::InvalidParameter {
@@ -312,7 +316,11 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
         seed: config.seed,
         shingle_size: config.shingle,
     })?;
-    let lsh = LshParams::for_recall(config.threshold, config.permutations, LSH_RECALL_AT_THRESHOLD)?;
+    let lsh = LshParams::for_recall(
+        config.threshold,
+        config.permutations,
+        LSH_RECALL_AT_THRESHOLD,
+    )?;
     let k = config.permutations;
     let t = config.threshold;
     let s = sigma(t, k);
@@ -346,10 +354,7 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
     let rereads = config.verify != Verify::Signature || config.write_deduped;
     let has_stdin = sources.iter().any(|s| s.path.is_none());
     let spool = if rereads && has_stdin {
-        let dir = config
-            .spool_dir
-            .clone()
-            .unwrap_or_else(std::env::temp_dir);
+        let dir = config.spool_dir.clone().unwrap_or_else(std::env::temp_dir);
         Some(
             tempfile::Builder::new()
                 .prefix(".syndic-stdin-")
@@ -393,30 +398,37 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
         })?),
         None => None,
     };
-    let first = run_pass(&input, false, tee, progress, "reading and hashing", |_, batch| {
-        sigs.clear();
-        sigs.resize(batch.len() * k, 0);
-        empties.clear();
-        empties.resize(batch.len(), false);
-        sigs.par_chunks_mut(k)
-            .zip(empties.par_iter_mut())
-            .enumerate()
-            .for_each_init(
-                || (String::new(), Vec::<u64>::new(), Vec::<u64>::new()),
-                |(word, tokens, shingles), (i, (values, empty))| {
-                    tokens.clear();
-                    for_each_word(batch.text(i), word, |w| tokens.push(shingler.token_hash(w)));
-                    shingles.clear();
-                    shingler.for_each_shingle(tokens, |h| shingles.push(h));
-                    *empty = !hasher.sign_into(shingles, values);
-                },
-            );
-        for i in 0..batch.len() {
-            empty_documents += empties[i] as u64;
-            store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;
-        }
-        Ok(())
-    })?;
+    let first = run_pass(
+        &input,
+        false,
+        tee,
+        progress,
+        "reading and hashing",
+        |_, batch| {
+            sigs.clear();
+            sigs.resize(batch.len() * k, 0);
+            empties.clear();
+            empties.resize(batch.len(), false);
+            sigs.par_chunks_mut(k)
+                .zip(empties.par_iter_mut())
+                .enumerate()
+                .for_each_init(
+                    || (String::new(), Vec::<u64>::new(), Vec::<u64>::new()),
+                    |(word, tokens, shingles), (i, (values, empty))| {
+                        tokens.clear();
+                        for_each_word(batch.text(i), word, |w| tokens.push(shingler.token_hash(w)));
+                        shingles.clear();
+                        shingler.for_each_shingle(tokens, |h| shingles.push(h));
+                        *empty = !hasher.sign_into(shingles, values);
+                    },
+                );
+            for i in 0..batch.len() {
+                empty_documents += empties[i] as u64;
+                store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;
+            }
+            Ok(())
+        },
+    )?;
     drop(sigs);
     if let Some(f) = &spool {
         // Later passes read the copy, under the same name.
@@ -440,7 +452,12 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
         let mut keys: Vec<(u64, u32)> = (0..n as u32)
             .into_par_iter()
             .filter(|&d| !store.is_empty_doc(d))
-            .map(|d| (band_hash(&store.signature(d)[band * r..(band + 1) * r], band), d))
+            .map(|d| {
+                (
+                    band_hash(&store.signature(d)[band * r..(band + 1) * r], band),
+                    d,
+                )
+            })
             .collect();
         keys.par_sort_unstable();
         let mut pairs: Vec<(u32, u32)> = Vec::new();
@@ -499,20 +516,18 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
     exact_pairs.dedup();
     exact_pairs.retain(|&(a, b)| uf.find(a) != uf.find(b));
     let mut passes = 1usize;
+    let exact_ctx = exact::Exact {
+        input: &input,
+        first: &first,
+        shingler: &shingler,
+        budget_bytes: config.exact_memory,
+        progress,
+    };
     // Exact values computed so far, sorted by pair, for the split below.
     let mut known: Vec<((u32, u32), f32)> = Vec::new();
     if !exact_pairs.is_empty() {
         work.exact_checks += exact_pairs.len() as u64;
-        let js = exact::exact_jaccards(
-            &input,
-            &first,
-            &shingler,
-            &exact_pairs,
-            config.exact_memory,
-            progress,
-            "verifying exactly",
-            &mut passes,
-        )?;
+        let js = exact::exact_jaccards(&exact_ctx, &exact_pairs, "verifying exactly", &mut passes)?;
         for (&(a, b), j) in exact_pairs.iter().zip(js) {
             known.push(((a, b), j as f32));
             if j >= t {
@@ -568,12 +583,8 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
         let t0 = Instant::now();
         work.exact_checks += split_pairs.len() as u64;
         let js = exact::exact_jaccards(
-            &input,
-            &first,
-            &shingler,
+            &exact_ctx,
             &split_pairs,
-            config.exact_memory,
-            progress,
             "exact similarity within clusters",
             &mut passes,
         )?;
@@ -653,17 +664,15 @@ pub fn dedup(sources: Vec<Source>, config: &DedupConfig, progress: &dyn Progress
         if !missing.is_empty() {
             let t0 = Instant::now();
             let js = exact::exact_jaccards(
-                &input,
-                &first,
-                &shingler,
+                &exact_ctx,
                 &missing,
-                config.exact_memory,
-                progress,
                 "exact similarity to representatives",
                 &mut passes,
             )?;
-            let mut fix: Vec<((u32, u32), f32)> =
-                missing.into_iter().zip(js.into_iter().map(|j| j as f32)).collect();
+            let mut fix: Vec<((u32, u32), f32)> = missing
+                .into_iter()
+                .zip(js.into_iter().map(|j| j as f32))
+                .collect();
             fix.sort_unstable_by_key(|k| k.0);
             for m in members.iter_mut().filter(|m| m.doc != m.representative) {
                 if let Ok(i) = fix.binary_search_by_key(&(m.representative, m.doc), |k| k.0) {
@@ -797,26 +806,33 @@ impl Deduped {
             path: "deduped output".into(),
             source,
         };
-        let summary = run_pass(&self.input, true, None, progress, "writing survivors", |base, batch| {
-            for i in 0..batch.len() {
-                let doc = (base + i as u64) as u32;
-                if self.is_duplicate(doc) {
-                    continue;
-                }
-                match batch.raw_kind(i) {
-                    RawKind::JsonLine => {
-                        json_lines.write_all(batch.raw(i)).map_err(io)?;
-                        json_lines.write_all(b"\n").map_err(io)?;
-                        out.json_lines += 1;
+        let summary = run_pass(
+            &self.input,
+            true,
+            None,
+            progress,
+            "writing survivors",
+            |base, batch| {
+                for i in 0..batch.len() {
+                    let doc = (base + i as u64) as u32;
+                    if self.is_duplicate(doc) {
+                        continue;
                     }
-                    RawKind::Warc => {
-                        warc.write_all(batch.raw(i)).map_err(io)?;
-                        out.warc_records += 1;
+                    match batch.raw_kind(i) {
+                        RawKind::JsonLine => {
+                            json_lines.write_all(batch.raw(i)).map_err(io)?;
+                            json_lines.write_all(b"\n").map_err(io)?;
+                            out.json_lines += 1;
+                        }
+                        RawKind::Warc => {
+                            warc.write_all(batch.raw(i)).map_err(io)?;
+                            out.warc_records += 1;
+                        }
                     }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
         check_same(&self.first, &summary, self.stats.work.passes as usize + 1)?;
         Ok(out)
     }

@@ -104,11 +104,9 @@ pub(crate) fn run_pass(
         })();
         // Unblock the reader if we stopped early, then collect its log.
         drop(full_rx);
-        summary.skipped = handle.join().map_err(|_| {
-            Error::Io {
-                path: "<reader thread>".into(),
-                source: std::io::Error::other("the reader thread panicked"),
-            }
+        summary.skipped = handle.join().map_err(|_| Error::Io {
+            path: "<reader thread>".into(),
+            source: std::io::Error::other("the reader thread panicked"),
         })?;
         result
     });

@@ -138,9 +138,18 @@ mod tests {
     fn store_round_trips_across_chunks() {
         let mut s = DocStore::new(3);
         for i in 0..(CHUNK as u32 + 5) {
-            s.push(&format!("d{i}"), &[i, i + 1, i + 2], i % 7 == 0).unwrap();
+            s.push(&format!("d{i}"), &[i, i + 1, i + 2], i % 7 == 0)
+                .unwrap();
         }
-        for i in [0u32, 1, 6, 7, CHUNK as u32 - 1, CHUNK as u32, CHUNK as u32 + 4] {
+        for i in [
+            0u32,
+            1,
+            6,
+            7,
+            CHUNK as u32 - 1,
+            CHUNK as u32,
+            CHUNK as u32 + 4,
+        ] {
             assert_eq!(s.id(i), format!("d{i}"));
             assert_eq!(s.signature(i), [i, i + 1, i + 2]);
             assert_eq!(s.is_empty_doc(i), i % 7 == 0);

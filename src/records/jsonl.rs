@@ -92,7 +92,9 @@ impl JsonlReader {
             return Err(Bad::record(
                 ctx.name,
                 pos,
-                format!("line is {len} bytes long, over the limit of {cap} (raise --max-record-bytes)"),
+                format!(
+                    "line is {len} bytes long, over the limit of {cap} (raise --max-record-bytes)"
+                ),
             ));
         }
         if self.buf.iter().all(u8::is_ascii_whitespace) {
@@ -393,7 +395,11 @@ mod tests {
     use super::*;
     use crate::records::ReadOptions;
 
-    fn run(line: &str, text: &str, id: Option<&str>) -> std::result::Result<(String, String), String> {
+    fn run(
+        line: &str,
+        text: &str,
+        id: Option<&str>,
+    ) -> std::result::Result<(String, String), String> {
         let opts = ReadOptions {
             text_field: FieldPath::parse(text).unwrap(),
             id_field: id.map(|i| FieldPath::parse(i).unwrap()),
@@ -416,8 +422,18 @@ mod tests {
             run(line, "body.text", Some("meta.url")).unwrap(),
             ("hi \"there\"".into(), "http://x".into())
         );
-        assert_eq!(run(r#"{"id": 17, "text": "x"}"#, "text", Some("id")).unwrap().1, "17");
-        assert_eq!(run(r#"{"text": "a", "text": "b"}"#, "text", None).unwrap().0, "b");
+        assert_eq!(
+            run(r#"{"id": 17, "text": "x"}"#, "text", Some("id"))
+                .unwrap()
+                .1,
+            "17"
+        );
+        assert_eq!(
+            run(r#"{"text": "a", "text": "b"}"#, "text", None)
+                .unwrap()
+                .0,
+            "b"
+        );
     }
 
     #[test]

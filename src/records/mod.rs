@@ -636,7 +636,10 @@ impl Reader {
 /// Tells the format of a stream without a known extension from its first
 /// bytes (after decompression): `WARC/` is WARC, `PAR1` Parquet, `{` (after
 /// whitespace) JSON Lines.
-fn sniff(stream: &mut Box<dyn BufRead + Send>, _name: &str) -> std::io::Result<Option<InputFormat>> {
+fn sniff(
+    stream: &mut Box<dyn BufRead + Send>,
+    _name: &str,
+) -> std::io::Result<Option<InputFormat>> {
     let buf = stream.fill_buf()?;
     let head = &buf[..buf.len().min(64)];
     if head.starts_with(b"WARC/") {
@@ -848,7 +851,12 @@ fn read_text_file(
         let line = serde_json::json!({ "id": ctx.name, "text": text });
         serde_json::to_writer(&mut batch.raw, &line).expect("writing to memory");
     }
-    batch.commit(ctx.source, Position::File, RawKind::JsonLine, ctx.opts.keep_raw);
+    batch.commit(
+        ctx.source,
+        Position::File,
+        RawKind::JsonLine,
+        ctx.opts.keep_raw,
+    );
     Ok(Step::Record)
 }
 

@@ -51,7 +51,9 @@ impl<T: DataType> Column<T> {
             self.values.clear();
             self.defs.clear();
             let defs = self.nullable.then_some(&mut self.defs);
-            let (rows, _, _) = self.reader.read_records(SLICE, defs, None, &mut self.values)?;
+            let (rows, _, _) = self
+                .reader
+                .read_records(SLICE, defs, None, &mut self.values)?;
             if rows == 0 {
                 return Ok(Err(()));
             }
@@ -98,7 +100,8 @@ impl ParquetReader {
         opts: &ReadOptions,
     ) -> std::result::Result<ParquetReader, Bad> {
         let open = || -> parquet::errors::Result<SerializedFileReader<File>> {
-            let f = File::open(path).map_err(|e| parquet::errors::ParquetError::External(e.into()))?;
+            let f =
+                File::open(path).map_err(|e| parquet::errors::ParquetError::External(e.into()))?;
             SerializedFileReader::new(f)
         };
         let file = open().map_err(|e| unreadable(name, Position::File, e))?;

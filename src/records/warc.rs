@@ -134,7 +134,11 @@ impl WarcReader {
             }
         }
         let Some(len) = content_length else {
-            return Err(Bad::fatal(ctx.name, pos, "WARC record without Content-Length"));
+            return Err(Bad::fatal(
+                ctx.name,
+                pos,
+                "WARC record without Content-Length",
+            ));
         };
         if len > ctx.opts.max_record_bytes as u64 {
             return Err(Bad::fatal(
@@ -181,7 +185,8 @@ impl WarcReader {
                 .map_err(|m| Bad::record(ctx.name, pos, m))?
                 .into(),
             "resource" if content_type.starts_with("text/") => {
-                let s = utf8(&self.block, "the record").map_err(|m| Bad::record(ctx.name, pos, m))?;
+                let s =
+                    utf8(&self.block, "the record").map_err(|m| Bad::record(ctx.name, pos, m))?;
                 if is_html(&content_type) {
                     nanohtml2text::html2text(s).into()
                 } else {
@@ -191,9 +196,8 @@ impl WarcReader {
             "response" if content_type.starts_with("application/http") => {
                 match http_payload(&self.block) {
                     Payload::Text { html, body } => {
-                        let s = utf8(&body, "the HTTP payload").map_err(|m| {
-                            Bad::record(ctx.name, pos, m)
-                        })?;
+                        let s = utf8(&body, "the HTTP payload")
+                            .map_err(|m| Bad::record(ctx.name, pos, m))?;
                         if html {
                             nanohtml2text::html2text(s).into()
                         } else {

@@ -64,7 +64,10 @@ pub fn write_stats(out: &mut dyn Write, stats: &DedupStats) -> std::io::Result<(
 fn round_floats(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Number(n) if n.is_f64() => {
-            if let Some(x) = n.as_f64().and_then(|x| serde_json::Number::from_f64(round4(x))) {
+            if let Some(x) = n
+                .as_f64()
+                .and_then(|x| serde_json::Number::from_f64(round4(x)))
+            {
                 *n = x;
             }
         }
