@@ -8,6 +8,11 @@
 //! [`compare`] (verified candidates, shared sentences, document pairs) →
 //! [`report`] (text and JSON writers).
 //!
+//! Crawl-scale near-duplicate detection (`syndic dedup`): [`records`]
+//! (streamed JSON Lines, Parquet, WARC/WET, text) → [`dedup`] (signatures,
+//! recall-first LSH, verification, clusters); [`synth`] and [`eval`] make and
+//! score a synthetic crawl.
+//!
 //! ```
 //! use syndic::compare::{compare, CompareConfig, InputDoc};
 //!

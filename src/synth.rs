@@ -2,7 +2,7 @@
 //!
 //! * [`news`]: articles that republish sentences of wire stories (for the
 //!   `compare` benchmarks).
-//! * [`crawl`]: a synthetic news *crawl* built the way syndication happens:
+//! * [`Crawl`]: a synthetic news *crawl* built the way syndication happens:
 //!   wire stories republished by outlets with trimmed or added sentences,
 //!   reordered paragraphs, word substitutions, and each outlet's header and
 //!   footer, mixed with unrelated articles; with the true word-shingle
