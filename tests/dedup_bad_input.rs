@@ -203,3 +203,19 @@ fn bad_options_and_missing_inputs() {
         run.stderr()
     );
 }
+
+#[test]
+fn id_with_a_line_break() {
+    let f = Fixture::new();
+    f.write(
+        "bad.jsonl",
+        with_line(2, r#"{"id": "a\nb", "text": "some words"}"#),
+    );
+    fails(
+        &f,
+        "bad.jsonl",
+        &["--id-field", "id"],
+        "bad.jsonl: line 2: the id contains a line break",
+    );
+    skips(&f, "bad.jsonl", &["--id-field", "id"], 1, 7);
+}

@@ -345,6 +345,21 @@ impl RecordBatch {
         self.raw.truncate(m.raw);
     }
 
+    /// Removes the last record.
+    fn pop(&mut self) {
+        self.text_ends.pop();
+        self.id_ends.pop();
+        self.raw_ends.pop();
+        self.raw_kinds.pop();
+        self.sources.pop();
+        self.positions.pop();
+        let end = |v: &Vec<usize>| v.last().copied().unwrap_or(0);
+        self.text.truncate(end(&self.text_ends));
+        self.ids.truncate(end(&self.id_ends));
+        // Without raw bytes, `raw` is empty and stays so.
+        self.raw.truncate(end(&self.raw_ends));
+    }
+
     fn commit(&mut self, source: usize, position: Position, kind: RawKind, keep_raw: bool) {
         self.text_ends.push(self.text.len());
         self.id_ends.push(self.ids.len());
@@ -538,6 +553,18 @@ impl Reader {
                     None => Ok(Step::End),
                 },
             };
+            let step = match step {
+                Ok(Step::Record) if batch.id(batch.len() - 1).contains(['\n', '\r']) => {
+                    let position = batch.position(batch.len() - 1);
+                    batch.pop();
+                    Err(Bad::record(
+                        ctx.name,
+                        position,
+                        "the id contains a line break (duplicates.txt has one id per line)",
+                    ))
+                }
+                other => other,
+            };
             match step {
                 Ok(Step::Record) | Ok(Step::Nothing) => {}
                 Ok(Step::End) => {
@@ -567,6 +594,20 @@ impl Reader {
         let source = &self.sources[i];
         let name = source.name.as_str();
         let io_bad = |e: std::io::Error| Bad::fatal(name, Position::File, e.to_string());
+        if source.format == Some(InputFormat::Parquet) {
+            let Some(path) = &source.path else {
+                return Err(Bad::fatal(
+                    name,
+                    Position::File,
+                    "Parquet cannot be read from standard input (it needs to seek); \
+                     give the file name",
+                ));
+            };
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            let r = pq::ParquetReader::open(path, name, &self.opts)?;
+            self.consumed.fetch_add(size, Ordering::Relaxed);
+            return Ok(Open::Parquet(Box::new(r)));
+        }
         let raw: Box<dyn Read + Send> = match &source.path {
             Some(p) => Box::new(std::fs::File::open(p).map_err(io_bad)?),
             None => {
@@ -584,21 +625,6 @@ impl Reader {
             inner: raw,
             counter: Arc::clone(&self.consumed),
         };
-        if source.format == Some(InputFormat::Parquet) {
-            let Some(path) = &source.path else {
-                return Err(Bad::fatal(
-                    name,
-                    Position::File,
-                    "Parquet cannot be read from standard input (it needs to seek); \
-                     give the file name",
-                ));
-            };
-            drop(counted);
-            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-            let r = pq::ParquetReader::open(path, name, &self.opts)?;
-            self.consumed.fetch_add(size, Ordering::Relaxed);
-            return Ok(Open::Parquet(Box::new(r)));
-        }
         let (compression, stream) = decompress(counted).map_err(io_bad)?;
         let mut stream = stream;
         let format = match source.format {
