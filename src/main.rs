@@ -226,15 +226,15 @@ impl syndic::dedup::Progress for Bar {
         let bar = match total_bytes {
             Some(n) => indicatif::ProgressBar::new(n).with_style(
                 indicatif::ProgressStyle::with_template(
-                    "{prefix:>20} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} \
-                     {decimal_bytes_per_sec} {msg} ETA {eta}",
+                    "{prefix:>10} {decimal_bytes:>9} {decimal_bytes_per_sec:>11} {msg:>11} \
+                     ETA {eta:>3} [{wide_bar}]",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
             ),
             None => indicatif::ProgressBar::new_spinner().with_style(
                 indicatif::ProgressStyle::with_template(
-                    "{prefix:>20} {spinner} {decimal_bytes} {decimal_bytes_per_sec} {msg}",
+                    "{prefix:>10} {decimal_bytes:>9} {decimal_bytes_per_sec:>11} {msg:>11} {spinner}",
                 )
                 .expect("valid template"),
             ),

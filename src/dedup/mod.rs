@@ -398,37 +398,30 @@ pub fn dedup(
         })?),
         None => None,
     };
-    let first = run_pass(
-        &input,
-        false,
-        tee,
-        progress,
-        "reading and hashing",
-        |_, batch| {
-            sigs.clear();
-            sigs.resize(batch.len() * k, 0);
-            empties.clear();
-            empties.resize(batch.len(), false);
-            sigs.par_chunks_mut(k)
-                .zip(empties.par_iter_mut())
-                .enumerate()
-                .for_each_init(
-                    || (String::new(), Vec::<u64>::new(), Vec::<u64>::new()),
-                    |(word, tokens, shingles), (i, (values, empty))| {
-                        tokens.clear();
-                        for_each_word(batch.text(i), word, |w| tokens.push(shingler.token_hash(w)));
-                        shingles.clear();
-                        shingler.for_each_shingle(tokens, |h| shingles.push(h));
-                        *empty = !hasher.sign_into(shingles, values);
-                    },
-                );
-            for i in 0..batch.len() {
-                empty_documents += empties[i] as u64;
-                store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;
-            }
-            Ok(())
-        },
-    )?;
+    let first = run_pass(&input, false, tee, progress, "reading", |_, batch| {
+        sigs.clear();
+        sigs.resize(batch.len() * k, 0);
+        empties.clear();
+        empties.resize(batch.len(), false);
+        sigs.par_chunks_mut(k)
+            .zip(empties.par_iter_mut())
+            .enumerate()
+            .for_each_init(
+                || (String::new(), Vec::<u64>::new(), Vec::<u64>::new()),
+                |(word, tokens, shingles), (i, (values, empty))| {
+                    tokens.clear();
+                    for_each_word(batch.text(i), word, |w| tokens.push(shingler.token_hash(w)));
+                    shingles.clear();
+                    shingler.for_each_shingle(tokens, |h| shingles.push(h));
+                    *empty = !hasher.sign_into(shingles, values);
+                },
+            );
+        for i in 0..batch.len() {
+            empty_documents += empties[i] as u64;
+            store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;
+        }
+        Ok(())
+    })?;
     drop(sigs);
     if let Some(f) = &spool {
         // Later passes read the copy, under the same name.
@@ -527,7 +520,7 @@ pub fn dedup(
     let mut known: Vec<((u32, u32), f32)> = Vec::new();
     if !exact_pairs.is_empty() {
         work.exact_checks += exact_pairs.len() as u64;
-        let js = exact::exact_jaccards(&exact_ctx, &exact_pairs, "verifying exactly", &mut passes)?;
+        let js = exact::exact_jaccards(&exact_ctx, &exact_pairs, "verifying", &mut passes)?;
         for (&(a, b), j) in exact_pairs.iter().zip(js) {
             known.push(((a, b), j as f32));
             if j >= t {
@@ -582,12 +575,7 @@ pub fn dedup(
     if !split_pairs.is_empty() {
         let t0 = Instant::now();
         work.exact_checks += split_pairs.len() as u64;
-        let js = exact::exact_jaccards(
-            &exact_ctx,
-            &split_pairs,
-            "exact similarity within clusters",
-            &mut passes,
-        )?;
+        let js = exact::exact_jaccards(&exact_ctx, &split_pairs, "splitting", &mut passes)?;
         known.extend(split_pairs.iter().zip(js).map(|(&p, j)| (p, j as f32)));
         known.par_sort_unstable_by_key(|k| k.0);
         exact_secs += t0.elapsed().as_secs_f64();
@@ -663,12 +651,7 @@ pub fn dedup(
             .collect();
         if !missing.is_empty() {
             let t0 = Instant::now();
-            let js = exact::exact_jaccards(
-                &exact_ctx,
-                &missing,
-                "exact similarity to representatives",
-                &mut passes,
-            )?;
+            let js = exact::exact_jaccards(&exact_ctx, &missing, "similarity", &mut passes)?;
             let mut fix: Vec<((u32, u32), f32)> = missing
                 .into_iter()
                 .zip(js.into_iter().map(|j| j as f32))
@@ -811,7 +794,7 @@ impl Deduped {
             true,
             None,
             progress,
-            "writing survivors",
+            "writing",
             |base, batch| {
                 for i in 0..batch.len() {
                     let doc = (base + i as u64) as u32;
