@@ -219,3 +219,27 @@ fn id_with_a_line_break() {
     );
     skips(&f, "bad.jsonl", &["--id-field", "id"], 1, 7);
 }
+
+#[test]
+fn truncated_zstd_and_warc_gzip() {
+    let f = Fixture::new();
+    // Enough distinct text that the compressed stream is long.
+    let mut recs: Vec<(String, String)> = Vec::new();
+    for i in 0..300 {
+        recs.push((format!("r{i}"), article(500 + i, 120)));
+    }
+    let refs: Vec<(&str, &str)> = recs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let z = zstd::encode_all(jsonl(&refs).as_bytes(), 3).unwrap();
+    f.write("cut.jsonl.zst", &z[..z.len() / 2]);
+    fails(&f, "cut.jsonl.zst", &[], "truncated zstd stream");
+    let (wet, _) = crate::dedup_cli::wet_gz(&recs);
+    f.write("cut.warc.wet.gz", &wet[..wet.len() / 2]);
+    let run = f.run(&["dedup", "cut.warc.wet.gz", "-o", "out"]);
+    run.expect_code(2);
+    let err = run.stderr();
+    assert!(
+        err.contains("cut.warc.wet.gz: record ") && err.contains("truncated gzip stream"),
+        "{err}"
+    );
+    assert!(!f.path("out").exists());
+}
