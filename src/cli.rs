@@ -20,10 +20,7 @@ pub struct Opts {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Compare documents: shared sentences (verbatim, near-duplicate,
-    /// boilerplate) and pairwise similarity.
-    Compare(CompareOpts),
-    // --- crawl-scale dedup (issue 4) ---
+    // --- crawl-scale dedup (issue 4); `compare` and the rest follow ---
     /// Find near-duplicate documents in a crawl (JSON Lines, Parquet,
     /// WARC/WET, text files) and write clusters, the ids to drop and
     /// statistics to a directory.
@@ -33,6 +30,9 @@ pub enum Command {
     Synth(SynthOpts),
     /// Score clusters.jsonl against truth.tsv: pair precision and recall.
     Eval(EvalOpts),
+    /// Compare documents: shared sentences (verbatim, near-duplicate,
+    /// boilerplate) and pairwise similarity.
+    Compare(CompareOpts),
 }
 
 /// Output format on the command line.

@@ -32,14 +32,15 @@ pub mod error;
 pub mod input;
 pub mod lsh;
 pub mod minhash;
+pub mod report;
+pub mod shingle;
+pub mod text;
+
 // --- crawl-scale dedup (issue 4) ---
 pub mod dedup;
 pub mod eval;
 pub mod records;
-pub mod report;
-pub mod shingle;
 pub mod synth;
-pub mod text;
 
 pub use error::{Error, Result};
 pub use text::Span;

@@ -65,11 +65,11 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(opts: Opts) -> anyhow::Result<ExitCode> {
     match opts.command {
-        Command::Compare(o) => run_compare(Config::from(o)),
         // --- crawl-scale dedup (issue 4) ---
         Command::Dedup(o) => run_dedup(syndic::cli::DedupRun::from_opts(o)?),
         Command::Synth(o) => run_synth(o),
         Command::Eval(o) => run_eval(o),
+        Command::Compare(o) => run_compare(Config::from(o)),
     }
 }
 
