@@ -21,6 +21,16 @@ pub struct Opts {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    // --- crawl-scale dedup (issue 4); `compare` and the rest follow ---
+    /// Find near-duplicate documents in a crawl (JSON Lines, Parquet,
+    /// WARC/WET, text files) and write clusters, the ids to drop and
+    /// statistics to a directory.
+    Dedup(DedupOpts),
+    /// Write a synthetic news crawl (wire stories republished with edits,
+    /// plus unrelated documents) and the true Jaccard of every planted pair.
+    Synth(SynthOpts),
+    /// Score clusters.jsonl against truth.tsv: pair precision and recall.
+    Eval(EvalOpts),
     /// Compare documents: shared sentences (verbatim, near-duplicate,
     /// boilerplate) and pairwise similarity.
     Compare(CompareOpts),
@@ -191,4 +201,218 @@ impl From<CompareOpts> for Config {
             output: o.output,
         }
     }
+}
+
+// --- crawl-scale dedup (issue 4) ---
+
+/// Input format on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// JSON Lines (plain, .gz or .zst).
+    Jsonl,
+    /// Parquet.
+    Parquet,
+    /// WARC or WET (plain or .gz).
+    Warc,
+    /// A plain text file is one document.
+    Text,
+}
+
+impl From<InputFormatArg> for crate::records::InputFormat {
+    fn from(f: InputFormatArg) -> Self {
+        use crate::records::InputFormat;
+        match f {
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+            InputFormatArg::Parquet => InputFormat::Parquet,
+            InputFormatArg::Warc => InputFormat::Warc,
+            InputFormatArg::Text => InputFormat::Text,
+        }
+    }
+}
+
+/// Options of `syndic dedup`.
+#[derive(Debug, clap::Args)]
+pub struct DedupOpts {
+    /// Inputs: JSON Lines (.jsonl, .ndjson, .json; plain, .gz, .zst),
+    /// Parquet (.parquet), WARC/WET (.warc, .warc.gz, .warc.wet.gz),
+    /// text files, directories of them, or - for standard input (JSON Lines
+    /// unless --input-format says otherwise).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory (created if missing): clusters.jsonl,
+    /// duplicates.txt, stats.json, and with --write-deduped
+    /// deduped.jsonl / deduped.warc.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Word n-gram size.
+    #[arg(long, default_value_t = crate::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
+    pub shingle: usize,
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = crate::minhash::DEFAULT_PERMUTATIONS, value_name = "K")]
+    pub permutations: usize,
+    /// Seed for every hash; the same input and seed give the same output.
+    #[arg(long, default_value_t = crate::compare::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Jaccard similarity of word shingle sets at which two documents are
+    /// duplicates, in (0, 1).
+    #[arg(long, default_value_t = crate::dedup::DEFAULT_THRESHOLD, value_name = "T")]
+    pub threshold: f64,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Verify every candidate pair by exact Jaccard (a second pass over the
+    /// input); similarities in clusters.jsonl are exact too.
+    #[arg(long, conflicts_with = "signature_only")]
+    pub exact: bool,
+    /// Verify by the MinHash estimate alone (one pass; noisier near the
+    /// threshold). Default: the estimate decides clear cases, exact Jaccard
+    /// the uncertain zone around the threshold.
+    #[arg(long)]
+    pub signature_only: bool,
+    /// Field holding the text: a dotted JSON path (meta.body), a Parquet
+    /// column.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub text_field: String,
+    /// Field holding the id: a dotted JSON path, a Parquet column, a WARC
+    /// header name. Default: FILE:LINE (JSON Lines), FILE:ROW (Parquet),
+    /// WARC-Record-ID (WARC), the file name (text files).
+    #[arg(long, value_name = "FIELD")]
+    pub id_field: Option<String>,
+    /// Format of every input (default: by extension, else by content).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+    /// Count bad records in stats.json and go on, instead of stopping at
+    /// the first one.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Also write the records that survive, unchanged: JSON Lines (and
+    /// Parquet rows as JSON, text files as {"id","text"}) to deduped.jsonl,
+    /// WARC records to deduped.warc.
+    #[arg(long)]
+    pub write_deduped: bool,
+    /// Reject records longer than this.
+    #[arg(long, default_value_t = crate::records::DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
+    pub max_record_bytes: usize,
+    /// Memory for shingle sets held by exact verification; more pairs than
+    /// fit take more passes over the input.
+    #[arg(long, default_value_t = crate::dedup::DEFAULT_EXACT_MEMORY, value_name = "BYTES")]
+    pub exact_memory: usize,
+    /// Buckets with more documents are not expanded into all pairs (see
+    /// DESIGN.md).
+    #[arg(long, default_value_t = crate::dedup::DEFAULT_BUCKET_CAP, value_name = "N")]
+    pub bucket_cap: usize,
+    /// Text bytes per batch (testing and tuning).
+    #[arg(long, default_value_t = crate::dedup::DEFAULT_BATCH_BYTES, value_name = "BYTES", hide = true)]
+    pub batch_bytes: usize,
+}
+
+/// Everything `syndic dedup` needs, resolved from [`DedupOpts`].
+#[derive(Debug, Clone)]
+pub struct DedupRun {
+    /// Inputs as given.
+    pub inputs: Vec<PathBuf>,
+    /// Format override.
+    pub input_format: Option<crate::records::InputFormat>,
+    /// Output directory.
+    pub output: PathBuf,
+    /// Worker threads.
+    pub threads: Option<usize>,
+    /// The library's settings.
+    pub config: crate::dedup::DedupConfig,
+}
+
+impl DedupRun {
+    /// Resolves the options (field paths are checked here).
+    pub fn from_opts(o: DedupOpts) -> crate::Result<DedupRun> {
+        use crate::dedup::{DedupConfig, Verify};
+        use crate::records::{FieldPath, ReadOptions};
+        let verify = if o.exact {
+            Verify::Exact
+        } else if o.signature_only {
+            Verify::Signature
+        } else {
+            Verify::Auto
+        };
+        if o.bucket_cap < 2 {
+            return Err(crate::Error::InvalidParameter {
+                name: "bucket-cap",
+                value: o.bucket_cap.to_string(),
+                reason: "must be at least 2",
+            });
+        }
+        Ok(DedupRun {
+            inputs: o.inputs,
+            input_format: o.input_format.map(Into::into),
+            threads: o.threads,
+            config: DedupConfig {
+                shingle: o.shingle,
+                permutations: o.permutations,
+                seed: o.seed,
+                threshold: o.threshold,
+                verify,
+                read: ReadOptions {
+                    text_field: FieldPath::parse(&o.text_field)?,
+                    id_field: o.id_field.as_deref().map(FieldPath::parse).transpose()?,
+                    skip_bad: o.skip_bad,
+                    keep_raw: false,
+                    max_record_bytes: o.max_record_bytes,
+                },
+                batch_bytes: o.batch_bytes.max(1),
+                exact_memory: o.exact_memory,
+                bucket_cap: o.bucket_cap,
+                write_deduped: o.write_deduped,
+                spool_dir: Some(o.output.clone()),
+            },
+            output: o.output,
+        })
+    }
+}
+
+/// Options of `syndic synth`.
+#[derive(Debug, clap::Args)]
+pub struct SynthOpts {
+    /// Output directory: corpus.jsonl and truth.tsv.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Number of documents.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub docs: usize,
+    /// Seed; the same seed gives the same crawl.
+    #[arg(long, default_value_t = crate::compare::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Word n-gram size of the true Jaccard in truth.tsv.
+    #[arg(long, default_value_t = crate::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
+    pub shingle: usize,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Output format of `syndic eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormatArg {
+    /// A few lines of text.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// Options of `syndic eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalOpts {
+    /// clusters.jsonl written by syndic dedup.
+    pub clusters: PathBuf,
+    /// truth.tsv written by syndic synth.
+    pub truth: PathBuf,
+    /// The threshold the clusters were made at.
+    #[arg(long, default_value_t = crate::dedup::DEFAULT_THRESHOLD, value_name = "T")]
+    pub threshold: f64,
+    /// Tolerance around the threshold: precision counts predicted pairs with
+    /// true Jaccard >= T - MARGIN as right, recall looks for pairs >= T +
+    /// MARGIN.
+    #[arg(long, default_value_t = 0.05, value_name = "MARGIN")]
+    pub margin: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: EvalFormatArg,
 }

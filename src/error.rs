@@ -102,6 +102,37 @@ pub enum Error {
     /// No input could be analysed at all.
     #[error("no document could be analysed")]
     NothingToAnalyse,
+
+    // --- crawl inputs (`syndic dedup`) ---
+    /// A record of a crawl input (a JSON line, a Parquet row, a WARC
+    /// record) cannot be used, or the file cannot be read from there on.
+    #[error("{path}: {position}: {reason}")]
+    BadRecord {
+        /// The file (or `<stdin>`).
+        path: PathBuf,
+        /// Where in the file.
+        position: crate::records::Position,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An input as a whole is unusable (e.g. a directory without inputs).
+    #[error("{path}: {reason}")]
+    BadInput {
+        /// The file or directory.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The input changed between two passes over it.
+    #[error("the input changed while it was being read (pass {pass} saw {found} documents, the first pass {expected}); inputs must not change during a run")]
+    InputChanged {
+        /// The pass that noticed.
+        pass: usize,
+        /// Documents in the first pass.
+        expected: u64,
+        /// Documents in this pass.
+        found: u64,
+    },
 }
 
 /// The crate's result type.

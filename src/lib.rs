@@ -8,6 +8,11 @@
 //! [`compare`] (verified candidates, shared sentences, document pairs) →
 //! [`report`] (text and JSON writers).
 //!
+//! Crawl-scale near-duplicate detection (`syndic dedup`): [`records`]
+//! (streamed JSON Lines, Parquet, WARC/WET, text) → [`dedup`] (signatures,
+//! recall-first LSH, verification, clusters); [`synth`] and [`eval`] make and
+//! score a synthetic crawl.
+//!
 //! ```
 //! use syndic::compare::{compare, CompareConfig, InputDoc};
 //!
@@ -32,6 +37,12 @@ pub mod pan;
 pub mod report;
 pub mod shingle;
 pub mod text;
+
+// --- crawl-scale dedup (issue 4) ---
+pub mod dedup;
+pub mod eval;
+pub mod records;
+pub mod synth;
 
 pub use error::{Error, Result};
 pub use text::Span;

@@ -4,6 +4,9 @@
 //! skipped; 2 nothing could be done (bad options, no analysable input, an
 //! output that could not be written).
 
+// --- crawl-scale dedup (issue 4): the dedup, synth and eval subcommands ---
+mod cmd_dedup;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,6 +71,10 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(opts: Opts) -> anyhow::Result<ExitCode> {
     match opts.command {
+        // --- crawl-scale dedup (issue 4) ---
+        Command::Dedup(o) => cmd_dedup::run_dedup(syndic::cli::DedupRun::from_opts(o)?),
+        Command::Synth(o) => cmd_dedup::run_synth(o),
+        Command::Eval(o) => cmd_dedup::run_eval(o),
         Command::Compare(o) => run_compare(Config::from(o)),
         Command::Align(o) => run_align(o),
         Command::Pan(o) => run_pan(o),

@@ -161,16 +161,36 @@ impl MinHasher {
 
     /// The signature of a set of shingle hashes (duplicates are harmless).
     pub fn signature(&self, shingles: &[u64]) -> Signature {
+        let mut values = vec![0u32; self.params.permutations].into_boxed_slice();
+        let nonempty = self.sign_into(shingles, &mut values);
+        Signature {
+            params: self.params,
+            empty: !nonempty,
+            values,
+        }
+    }
+
+    /// Writes the signature values of `shingles` into `values` (which must
+    /// hold exactly `permutations` values) without allocating; the same
+    /// values as [`MinHasher::signature`]. Returns false if `shingles` is
+    /// empty (then every value is `u32::MAX`).
+    pub fn sign_into(&self, shingles: &[u64], values: &mut [u32]) -> bool {
         let k = self.params.permutations;
-        let mut values = vec![u32::MAX; k].into_boxed_slice();
-        let mut filled = vec![false; k];
+        assert_eq!(
+            values.len(),
+            k,
+            "values must hold one value per permutation"
+        );
+        values.fill(u32::MAX);
+        let mut filled = [0u64; MAX_PERMUTATIONS / 64];
+        let is_filled = |f: &[u64], i: usize| f[i >> 6] & (1 << (i & 63)) != 0;
         let mut nonempty = 0usize;
         for &x in shingles {
             let h = fmix64(x ^ self.mix_seed);
             let bin = (((h >> 32) * k as u64) >> 32) as usize;
             let v = h as u32;
-            if !filled[bin] {
-                filled[bin] = true;
+            if !is_filled(&filled, bin) {
+                filled[bin >> 6] |= 1 << (bin & 63);
                 nonempty += 1;
                 values[bin] = v;
             } else if v < values[bin] {
@@ -178,15 +198,11 @@ impl MinHasher {
             }
         }
         if nonempty == 0 {
-            return Signature {
-                params: self.params,
-                empty: true,
-                values,
-            };
+            return false;
         }
         if nonempty < k {
             for i in 0..k {
-                if filled[i] {
+                if is_filled(&filled, i) {
                     continue;
                 }
                 let mut attempt = 1u64;
@@ -196,7 +212,7 @@ impl MinHasher {
                             ^ (((i as u64) << 32) | attempt).wrapping_mul(0x9e37_79b9_7f4a_7c15),
                     );
                     let j = (((g >> 32) * k as u64) >> 32) as usize;
-                    if filled[j] {
+                    if is_filled(&filled, j) {
                         values[i] = values[j];
                         break;
                     }
@@ -204,11 +220,7 @@ impl MinHasher {
                 }
             }
         }
-        Signature {
-            params: self.params,
-            empty: false,
-            values,
-        }
+        true
     }
 
     /// Signatures of many sets, computed in parallel with rayon; the result is

@@ -9,3 +9,7 @@ mod compare_cli;
 mod corpus;
 mod pan_cli;
 mod properties;
+// --- crawl-scale dedup (issue 4) ---
+mod dedup_bad_input;
+mod dedup_cli;
+mod dedup_props;

@@ -3,6 +3,8 @@
 
 mod json;
 mod text;
+// --- dedup outputs (issue 4) ---
+pub mod dedup;
 
 use std::io::Write;
 

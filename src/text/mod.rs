@@ -314,6 +314,24 @@ impl LineIndex {
     }
 }
 
+// --- streaming words for crawl-scale dedup (issue 4) ---
+
+/// Calls `f` with the normalized form of every word of `text`: exactly the
+/// tokens of [`Tokens::new`] (`Tokens::new(text).norms()`), but without
+/// spans and without allocating beyond the reusable `scratch`.
+pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) {
+    for word in text.split_word_bounds() {
+        let first = word.as_bytes()[0];
+        if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
+            continue;
+        }
+        scratch.clear();
+        if normalize_word(word, scratch) {
+            f(scratch);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +414,19 @@ mod tests {
         assert_eq!(idx.line(2), 2);
         assert_eq!(idx.line(5), 3);
         assert_eq!(idx.line(7), 4);
+    }
+
+    #[test]
+    fn for_each_word_gives_the_tokens() {
+        for text in [
+            "“Don’t” — said the U.S. envoy, ﬁnally; 20% of 3.5 ÉLAN",
+            "again.No one; Straße x-y ... \n\n 北京 ok",
+            "",
+        ] {
+            let mut got = Vec::new();
+            for_each_word(text, &mut String::new(), |w| got.push(w.to_owned()));
+            assert_eq!(got, norms(text), "{text}");
+        }
     }
 
     #[test]

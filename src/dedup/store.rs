@@ -1,0 +1,172 @@
+//! What dedup keeps per document: its signature (`k` × `u32`, in fixed-size
+//! chunks so the store never reallocates) and its id (in per-chunk string
+//! arenas with `u32` ends). Nothing else grows with the input.
+
+/// Documents per chunk.
+pub(crate) const CHUNK: usize = 1 << 14;
+
+pub(crate) struct DocStore {
+    k: usize,
+    len: usize,
+    sigs: Vec<Box<[u32]>>,
+    ids: Vec<(String, Vec<u32>)>,
+    empty: Vec<u64>,
+}
+
+impl DocStore {
+    pub(crate) fn new(k: usize) -> DocStore {
+        DocStore {
+            k,
+            len: 0,
+            sigs: Vec::new(),
+            ids: Vec::new(),
+            empty: Vec::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Appends a document; `values` must hold `k` values.
+    pub(crate) fn push(&mut self, id: &str, values: &[u32], empty: bool) -> crate::Result<()> {
+        debug_assert_eq!(values.len(), self.k);
+        if self.len >= u32::MAX as usize {
+            return Err(crate::Error::InvalidParameter {
+                name: "INPUT",
+                value: self.len.to_string(),
+                reason: "more than 4,294,967,295 documents in one run",
+            });
+        }
+        let (c, o) = (self.len / CHUNK, self.len % CHUNK);
+        if o == 0 {
+            // calloc'ed: untouched pages of the last chunk cost no memory.
+            self.sigs
+                .push(vec![0u32; CHUNK * self.k].into_boxed_slice());
+            self.ids.push((String::new(), Vec::with_capacity(CHUNK)));
+        }
+        self.sigs[c][o * self.k..(o + 1) * self.k].copy_from_slice(values);
+        let (arena, ends) = &mut self.ids[c];
+        arena.push_str(id);
+        let end = u32::try_from(arena.len()).map_err(|_| crate::Error::InvalidParameter {
+            name: "id-field",
+            value: format!("{} bytes of ids", arena.len()),
+            reason: "ids are too long (over 4 GiB per 16,384 documents)",
+        })?;
+        ends.push(end);
+        if self.len / 64 == self.empty.len() {
+            self.empty.push(0);
+        }
+        if empty {
+            self.empty[self.len / 64] |= 1 << (self.len % 64);
+        }
+        self.len += 1;
+        Ok(())
+    }
+
+    pub(crate) fn signature(&self, doc: u32) -> &[u32] {
+        let d = doc as usize;
+        let (c, o) = (d / CHUNK, d % CHUNK);
+        &self.sigs[c][o * self.k..(o + 1) * self.k]
+    }
+
+    pub(crate) fn is_empty_doc(&self, doc: u32) -> bool {
+        let d = doc as usize;
+        self.empty[d / 64] & (1 << (d % 64)) != 0
+    }
+
+    pub(crate) fn id(&self, doc: u32) -> &str {
+        let d = doc as usize;
+        let (c, o) = (d / CHUNK, d % CHUNK);
+        let (arena, ends) = &self.ids[c];
+        let start = if o == 0 { 0 } else { ends[o - 1] as usize };
+        &arena[start..ends[o] as usize]
+    }
+
+    /// Frees the signatures (ids stay).
+    pub(crate) fn drop_signatures(&mut self) {
+        self.sigs = Vec::new();
+    }
+}
+
+/// Fraction of equal values: the MinHash estimate of Jaccard similarity.
+pub(crate) fn estimate(a: &[u32], b: &[u32]) -> f64 {
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f64 / a.len() as f64
+}
+
+/// Union-find over document numbers whose root is always the smallest
+/// member, so the root of a cluster is its earliest document.
+pub(crate) struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    pub(crate) fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
+    }
+
+    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
+        // Path halving.
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
+    /// Joins the sets of `a` and `b`; true if they were apart.
+    pub(crate) fn union(&mut self, a: u32, b: u32) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        self.parent[hi as usize] = lo;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_round_trips_across_chunks() {
+        let mut s = DocStore::new(3);
+        for i in 0..(CHUNK as u32 + 5) {
+            s.push(&format!("d{i}"), &[i, i + 1, i + 2], i % 7 == 0)
+                .unwrap();
+        }
+        for i in [
+            0u32,
+            1,
+            6,
+            7,
+            CHUNK as u32 - 1,
+            CHUNK as u32,
+            CHUNK as u32 + 4,
+        ] {
+            assert_eq!(s.id(i), format!("d{i}"));
+            assert_eq!(s.signature(i), [i, i + 1, i + 2]);
+            assert_eq!(s.is_empty_doc(i), i % 7 == 0);
+        }
+    }
+
+    #[test]
+    fn union_find_root_is_the_smallest() {
+        let mut u = UnionFind::new(6);
+        assert!(u.union(4, 5));
+        assert!(u.union(5, 2));
+        assert!(!u.union(4, 2));
+        assert!(u.union(3, 1));
+        assert_eq!(u.find(5), 2);
+        assert_eq!(u.find(3), 1);
+        assert!(u.union(1, 4));
+        assert_eq!(u.find(5), 1);
+        assert_eq!(u.find(0), 0);
+    }
+}

@@ -1,0 +1,114 @@
+//! Writers for `syndic dedup`'s outputs: `clusters.jsonl`, `duplicates.txt`
+//! and `stats.json`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::dedup::{round4, DedupStats, Deduped};
+
+#[derive(Serialize)]
+struct ClusterLine<'a> {
+    id: &'a str,
+    cluster: u32,
+    representative: &'a str,
+    similarity: f64,
+}
+
+/// One JSON object per document in a cluster of two or more, clusters in
+/// order of their representatives (each starting with it):
+/// `{"id", "cluster", "representative", "similarity"}`.
+pub fn write_clusters(out: &mut dyn Write, deduped: &Deduped) -> std::io::Result<()> {
+    for m in deduped.members() {
+        let line = ClusterLine {
+            id: deduped.id(m.doc),
+            cluster: m.cluster,
+            representative: deduped.id(m.representative),
+            similarity: round4(m.similarity as f64),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The ids of the documents to drop, one per line, in input order.
+pub fn write_duplicates(out: &mut dyn Write, deduped: &Deduped) -> std::io::Result<()> {
+    for doc in 0..deduped.documents() {
+        if deduped.is_duplicate(doc) {
+            out.write_all(deduped.id(doc).as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// `stats.json`, pretty-printed.
+pub fn write_stats(out: &mut dyn Write, stats: &DedupStats) -> std::io::Result<()> {
+    let mut stats = stats.clone();
+    let s = &mut stats.seconds;
+    for x in [
+        &mut s.read_and_sign,
+        &mut s.lsh_and_verify,
+        &mut s.exact,
+        &mut s.cluster,
+        &mut s.write,
+        &mut s.total,
+    ] {
+        *x = round4(*x);
+    }
+    serde_json::to_writer_pretty(&mut *out, &stats)?;
+    out.write_all(b"\n")
+}
+
+fn round_floats(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(x) = n
+                .as_f64()
+                .and_then(|x| serde_json::Number::from_f64(round4(x)))
+            {
+                *n = x;
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(round_floats),
+        serde_json::Value::Object(o) => o.values_mut().for_each(round_floats),
+        _ => {}
+    }
+}
+
+/// `syndic eval`'s report: a few lines of text, or one JSON object.
+pub fn write_eval(
+    out: &mut dyn Write,
+    report: &crate::eval::EvalReport,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        let mut value = serde_json::to_value(report)?;
+        round_floats(&mut value);
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        return out.write_all(b"\n");
+    }
+    let (t, m) = (report.threshold, report.margin);
+    writeln!(
+        out,
+        "precision {:.4}  ({} of {} predicted pairs have true Jaccard >= {:.2})",
+        report.precision,
+        report.right_pairs,
+        report.predicted_pairs,
+        t - m
+    )?;
+    writeln!(
+        out,
+        "recall    {:.4}  ({} of {} planted pairs with true Jaccard >= {:.2} are in one cluster)",
+        report.recall,
+        report.found_pairs,
+        report.truth_pairs,
+        t + m
+    )?;
+    writeln!(
+        out,
+        "threshold {t}, margin {m}; {} clusters, {} documents in them",
+        report.clusters, report.clustered_documents
+    )
+}
