@@ -847,7 +847,7 @@ fn source_overlap(
                 fraction: share(n),
             });
         }
-        found_in.sort_by(|x, y| y.words.cmp(&x.words));
+        found_in.sort_by_key(|o| std::cmp::Reverse(o.words));
         // Any other document, and the complement: what this one adds.
         let merged = merge_ranges(ranges.iter().map(|(_, r)| r.clone()).collect());
         let reused: usize = merged.iter().map(|r| r.len()).sum();
