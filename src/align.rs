@@ -289,6 +289,13 @@ pub struct AlignDoc<'t> {
     /// Hash of every word's stem, or 0 for stopwords.
     stems: Vec<u64>,
     units: Vec<Unit>,
+    /// Every term and the number of units it occurs in, sorted by term.
+    df: Vec<(u64, u32)>,
+    /// Where each unit's terms start in the flattened term list (one more
+    /// entry than units).
+    term_start: Vec<u32>,
+    /// Exact word n-grams (hash, unit), sorted.
+    ngrams: Vec<(u64, u32)>,
     chars: CharIndex,
 }
 
@@ -347,12 +354,39 @@ impl<'t> AlignDoc<'t> {
                 });
             }
         }
+        let mut all: Vec<u64> = units
+            .iter()
+            .flat_map(|u| u.terms.iter().map(|t| t.0))
+            .collect();
+        all.sort_unstable();
+        let df = term_counts(&all);
+        let n = config.ngram;
+        let mut ngrams: Vec<(u64, u32)> = Vec::new();
+        for (j, u) in units.iter().enumerate() {
+            if u.words.len() >= n {
+                for start in u.words.start..=u.words.end - n {
+                    ngrams.push((ngram_hash(&exact[start..start + n]), j as u32));
+                }
+            }
+        }
+        ngrams.sort_unstable();
+        ngrams.dedup();
+        let mut term_start = Vec::with_capacity(units.len() + 1);
+        let mut k = 0u32;
+        term_start.push(0);
+        for u in &units {
+            k += u.terms.len() as u32;
+            term_start.push(k);
+        }
         AlignDoc {
             text,
             tokens,
             exact,
             stems,
             units,
+            df,
+            term_start,
+            ngrams,
             chars: CharIndex::new(text),
         }
     }
@@ -404,63 +438,116 @@ struct Cluster {
     a: Range<usize>,
     b: Range<usize>,
     similarity: f64,
-    /// Seeds in the cluster.
-    seeds: usize,
     /// Words on the shorter side.
     words: usize,
 }
 
-/// tf·isf weights of both documents' units.
+/// tf·isf weights of both documents' units. isf is over the units of both
+/// documents; only the terms the two share need a per-pair count, the others
+/// keep their own document's count.
 struct Weights {
-    isf: AHashMap<u64, f32>,
+    /// Units in both documents.
+    n: f32,
+    /// Terms in both documents: (units of `a` with it, units of `b` with it).
+    shared: AHashMap<u64, (u32, u32)>,
+    /// Weight of every unit term of `a`, units in order, terms in order.
+    wa: Vec<f32>,
+    /// The same for `b`.
+    wb: Vec<f32>,
 }
 
 impl Weights {
     fn new(a: &AlignDoc, b: &AlignDoc) -> Weights {
-        let mut df: AHashMap<u64, u32> = AHashMap::new();
-        for u in a.units.iter().chain(&b.units) {
-            for &(t, _) in &u.terms {
-                *df.entry(t).or_insert(0) += 1;
+        let mut shared = AHashMap::new();
+        let (mut i, mut j) = (0, 0);
+        while i < a.df.len() && j < b.df.len() {
+            match a.df[i].0.cmp(&b.df[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared.insert(a.df[i].0, (a.df[i].1, b.df[j].1));
+                    i += 1;
+                    j += 1;
+                }
             }
         }
-        let n = (a.units.len() + b.units.len()) as f32;
-        let isf = df
-            .into_iter()
-            .map(|(t, d)| (t, (n / d as f32).ln().max(0.0)))
-            .collect();
-        Weights { isf }
+        let mut w = Weights {
+            n: (a.units.len() + b.units.len()) as f32,
+            shared,
+            wa: Vec::new(),
+            wb: Vec::new(),
+        };
+        let all = |w: &Weights, d: &AlignDoc| -> Vec<f32> {
+            d.units
+                .iter()
+                .flat_map(|u| u.terms.iter().map(|&(t, tf)| w.weight(d, t, tf)))
+                .collect()
+        };
+        w.wa = all(&w, a);
+        w.wb = all(&w, b);
+        w
     }
 
-    fn weight(&self, term: u64, tf: u32) -> f32 {
-        tf as f32 * self.isf.get(&term).copied().unwrap_or(0.0)
+    /// Cached weights of the terms of unit `u` of side `a` (or `b`).
+    fn unit(&self, doc: &AlignDoc, side_a: bool, u: usize) -> &[f32] {
+        let r = doc.term_start[u] as usize..doc.term_start[u + 1] as usize;
+        if side_a {
+            &self.wa[r]
+        } else {
+            &self.wb[r]
+        }
     }
 
-    /// The weighted vector of units `r` of `doc`, summed.
-    fn vector(&self, doc: &AlignDoc, r: Range<usize>) -> AHashMap<u64, f32> {
-        let mut v: AHashMap<u64, f32> = AHashMap::new();
-        for u in &doc.units[r] {
-            for &(t, tf) in &u.terms {
-                *v.entry(t).or_insert(0.0) += self.weight(t, tf);
+    /// Weight of `term` occurring `tf` times in a unit of `doc`.
+    fn weight(&self, doc: &AlignDoc, term: u64, tf: u32) -> f32 {
+        let df = match self.shared.get(&term) {
+            Some(&(x, y)) => x + y,
+            None => doc
+                .df
+                .binary_search_by_key(&term, |d| d.0)
+                .map(|k| doc.df[k].1)
+                .unwrap_or(1),
+        };
+        tf as f32 * (self.n / df as f32).ln().max(0.0)
+    }
+
+    /// The weighted vector of units `r` of `doc`, summed: (term, weight),
+    /// sorted by term.
+    fn vector(&self, doc: &AlignDoc, side_a: bool, r: Range<usize>) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = Vec::new();
+        for u in r {
+            let ws = self.unit(doc, side_a, u);
+            v.extend(doc.units[u].terms.iter().zip(ws).map(|(t, &w)| (t.0, w)));
+        }
+        v.sort_unstable_by_key(|x| x.0);
+        let mut out: Vec<(u64, f32)> = Vec::with_capacity(v.len());
+        for (t, w) in v {
+            match out.last_mut() {
+                Some(last) if last.0 == t => last.1 += w,
+                _ => out.push((t, w)),
             }
         }
-        v
+        out
     }
 
     /// Cosine of units `ra` of `a` and `rb` of `b`, taken as whole passages.
     fn cosine(&self, a: &AlignDoc, ra: Range<usize>, b: &AlignDoc, rb: Range<usize>) -> f64 {
-        let va = self.vector(a, ra);
-        let vb = self.vector(b, rb);
-        let (small, large) = if va.len() <= vb.len() {
-            (&va, &vb)
-        } else {
-            (&vb, &va)
-        };
-        let dot: f64 = small
-            .iter()
-            .filter_map(|(t, w)| large.get(t).map(|x| (*w as f64) * (*x as f64)))
-            .sum();
-        let na: f64 = va.values().map(|w| (*w as f64).powi(2)).sum::<f64>().sqrt();
-        let nb: f64 = vb.values().map(|w| (*w as f64).powi(2)).sum::<f64>().sqrt();
+        let va = self.vector(a, true, ra);
+        let vb = self.vector(b, false, rb);
+        let (mut i, mut j, mut dot) = (0, 0, 0f64);
+        while i < va.len() && j < vb.len() {
+            match va[i].0.cmp(&vb[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += va[i].1 as f64 * vb[j].1 as f64;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let norm = |v: &[(u64, f32)]| v.iter().map(|x| (x.1 as f64).powi(2)).sum::<f64>().sqrt();
+        let (na, nb) = (norm(&va), norm(&vb));
         if na == 0.0 || nb == 0.0 {
             0.0
         } else {
@@ -486,12 +573,7 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
         // `summary_ratio` times the other) and must contain every ordinary
         // passage it overlaps: it replaces pieces of itself, never a passage
         // that reaches outside it.
-        for s in extend(a, b, &weights, &seeds, config.summary_gap, config) {
-            let la = (a.units[s.a.end - 1].span.end - a.units[s.a.start].span.start) as f64;
-            let lb = (b.units[s.b.end - 1].span.end - b.units[s.b.start].span.start) as f64;
-            if s.seeds < 2 || la.max(lb) < config.summary_ratio * la.min(lb).max(1.0) {
-                continue;
-            }
+        for s in summaries(a, b, &weights, &seeds, config) {
             let inside = |c: &Cluster| contains(&s.a, &c.a) && contains(&s.b, &c.b);
             let touching = |c: &Cluster| overlaps(&s.a, &c.a) || overlaps(&s.b, &c.b);
             if clusters.iter().filter(|c| touching(c)).all(inside) {
@@ -532,38 +614,58 @@ fn overlaps(x: &Range<usize>, y: &Range<usize>) -> bool {
 
 /// Unit pairs similar enough to seed a passage.
 fn find_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, config: &AlignConfig) -> Vec<Seed> {
-    // Unit vectors and norms.
-    let norm = |u: &Unit| -> f32 {
-        u.terms
-            .iter()
-            .map(|&(t, tf)| w.weight(t, tf).powi(2))
-            .sum::<f32>()
-            .sqrt()
-    };
-    let norms_a: Vec<f32> = a.units.iter().map(norm).collect();
-    let norms_b: Vec<f32> = b.units.iter().map(norm).collect();
-    // Inverted index of b: term -> (unit, weight).
-    let mut index: AHashMap<u64, Vec<(u32, f32)>> = AHashMap::new();
-    for (j, u) in b.units.iter().enumerate() {
-        for &(t, tf) in &u.terms {
-            index
-                .entry(t)
-                .or_default()
-                .push((j as u32, w.weight(t, tf)));
+    let mut seeds = Vec::new();
+    // Units sharing an exact word n-gram: a merge of the sorted lists.
+    let (mut i, mut j) = (0, 0);
+    while i < a.ngrams.len() && j < b.ngrams.len() {
+        let (ha, hb) = (a.ngrams[i].0, b.ngrams[j].0);
+        if ha < hb {
+            i += 1;
+        } else if hb < ha {
+            j += 1;
+        } else {
+            let ie = i + a.ngrams[i..].partition_point(|x| x.0 == ha);
+            let je = j + b.ngrams[j..].partition_point(|x| x.0 == hb);
+            // An n-gram repeated all over both documents is a formula, not
+            // a copy: at most a few units a side.
+            if ie - i <= MAX_NGRAM_UNITS && je - j <= MAX_NGRAM_UNITS {
+                for x in &a.ngrams[i..ie] {
+                    for y in &b.ngrams[j..je] {
+                        seeds.push(Seed { a: x.1, b: y.1 });
+                    }
+                }
+            }
+            i = ie;
+            j = je;
         }
     }
-    // Exact word n-grams of b: hash -> units containing one.
-    let ngrams_b = unit_ngrams(b, config.ngram);
-
-    let mut seeds = Vec::new();
-    let mut dot = vec![0f32; b.units.len()];
-    let mut shared = vec![0u32; b.units.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    for (i, u) in a.units.iter().enumerate() {
-        for &(t, tf) in &u.terms {
-            if let Some(list) = index.get(&t) {
-                let wa = w.weight(t, tf);
-                for &(j, wb) in list {
+    if w.shared.len() >= config.min_shared_terms {
+        // Postings of b for the shared terms only: (term, unit, weight).
+        let mut postings: Vec<(u64, u32, f32)> = Vec::new();
+        let mut norms_b = Vec::with_capacity(b.units.len());
+        for (j, u) in b.units.iter().enumerate() {
+            let mut norm = 0f32;
+            for (&(t, _), &wt) in u.terms.iter().zip(w.unit(b, false, j)) {
+                norm += wt * wt;
+                if w.shared.contains_key(&t) {
+                    postings.push((t, j as u32, wt));
+                }
+            }
+            norms_b.push(norm.sqrt());
+        }
+        postings.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        let mut dot = vec![0f32; b.units.len()];
+        let mut shared = vec![0u32; b.units.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for (i, u) in a.units.iter().enumerate() {
+            let mut norm = 0f32;
+            for (&(t, _), &wa) in u.terms.iter().zip(w.unit(a, true, i)) {
+                norm += wa * wa;
+                if !w.shared.contains_key(&t) {
+                    continue;
+                }
+                let lo = postings.partition_point(|p| p.0 < t);
+                for &(_, j, wb) in postings[lo..].iter().take_while(|p| p.0 == t) {
                     if shared[j as usize] == 0 {
                         touched.push(j);
                     }
@@ -571,44 +673,32 @@ fn find_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, config: &AlignConfig) -> 
                     dot[j as usize] += wa * wb;
                 }
             }
-        }
-        // Units of b sharing an exact n-gram with unit i.
-        let mut exact_hits: AHashSet<u32> = AHashSet::new();
-        if u.words.len() >= config.ngram {
-            for start in u.words.start..=u.words.end - config.ngram {
-                let h = ngram_hash(&a.exact[start..start + config.ngram]);
-                if let Some(units) = ngrams_b.get(&h) {
-                    exact_hits.extend(units.iter().copied());
+            let norm = norm.sqrt();
+            for &j in &touched {
+                let ju = j as usize;
+                let denom = norm * norms_b[ju];
+                let cos = if denom > 0.0 { dot[ju] / denom } else { 0.0 };
+                let terms = (u.terms.len() + b.units[ju].terms.len()) as f64;
+                let dice = 2.0 * shared[ju] as f64 / terms;
+                if cos as f64 > config.seed_cosine
+                    && dice > config.seed_dice
+                    && shared[ju] as usize >= config.min_shared_terms
+                {
+                    seeds.push(Seed { a: i as u32, b: j });
                 }
+                dot[ju] = 0.0;
+                shared[ju] = 0;
             }
+            touched.clear();
         }
-        touched.sort_unstable();
-        for &j in &touched {
-            let ju = j as usize;
-            let denom = norms_a[i] * norms_b[ju];
-            let cos = if denom > 0.0 { dot[ju] / denom } else { 0.0 };
-            let terms = (u.terms.len() + b.units[ju].terms.len()) as f64;
-            let dice = 2.0 * shared[ju] as f64 / terms;
-            let similar = cos as f64 > config.seed_cosine
-                && dice > config.seed_dice
-                && shared[ju] as usize >= config.min_shared_terms;
-            if similar || exact_hits.contains(&j) {
-                seeds.push(Seed { a: i as u32, b: j });
-            }
-            dot[ju] = 0.0;
-            shared[ju] = 0;
-        }
-        for &j in &exact_hits {
-            if !touched.contains(&j) {
-                seeds.push(Seed { a: i as u32, b: j });
-            }
-        }
-        touched.clear();
     }
     seeds.sort_by_key(|s| (s.a, s.b));
     seeds.dedup();
     seeds
 }
+
+/// Most units on one side an exact n-gram may occur in and still seed.
+const MAX_NGRAM_UNITS: usize = 4;
 
 fn ngram_hash(words: &[u64]) -> u64 {
     let mut h = 0x9E37_79B9_7F4A_7C15u64;
@@ -616,25 +706,6 @@ fn ngram_hash(words: &[u64]) -> u64 {
         h = (h ^ w).wrapping_mul(0x0000_0100_0000_01B3).rotate_left(29);
     }
     h
-}
-
-/// Exact word n-grams of every unit: hash -> units.
-fn unit_ngrams(doc: &AlignDoc, n: usize) -> AHashMap<u64, Vec<u32>> {
-    let mut map: AHashMap<u64, Vec<u32>> = AHashMap::new();
-    for (j, u) in doc.units.iter().enumerate() {
-        if u.words.len() < n {
-            continue;
-        }
-        for start in u.words.start..=u.words.end - n {
-            let list = map
-                .entry(ngram_hash(&doc.exact[start..start + n]))
-                .or_default();
-            if list.last() != Some(&(j as u32)) {
-                list.push(j as u32);
-            }
-        }
-    }
-    map
 }
 
 /// Clusters seeds into validated passages (unit coordinates).
@@ -648,24 +719,58 @@ fn extend(
 ) -> Vec<Cluster> {
     let mut out = Vec::new();
     for group in cluster(seeds.to_vec(), gap) {
-        validate_cluster(a, b, w, group, gap, config, &mut out);
+        validate_cluster(a, b, w, group, gap, config.min_gap, config, &mut out);
     }
     out
 }
 
+/// Unit ranges of a group of seeds.
+fn ranges(group: &[Seed]) -> (Range<usize>, Range<usize>) {
+    let ra = group.iter().map(|s| s.a).min().unwrap_or(0) as usize
+        ..group.iter().map(|s| s.a).max().unwrap_or(0) as usize + 1;
+    let rb = group.iter().map(|s| s.b).min().unwrap_or(0) as usize
+        ..group.iter().map(|s| s.b).max().unwrap_or(0) as usize + 1;
+    (ra, rb)
+}
+
+/// Summary-shaped passages: clusters at the summary gap with at least two
+/// seeds whose longer side is [`AlignConfig::summary_ratio`] times the
+/// shorter, validated at that gap only (smaller gaps are the ordinary pass).
+fn summaries(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    w: &Weights,
+    seeds: &[Seed],
+    config: &AlignConfig,
+) -> Vec<Cluster> {
+    let mut out = Vec::new();
+    for group in cluster(seeds.to_vec(), config.summary_gap) {
+        let (ra, rb) = ranges(&group);
+        let la = (a.units[ra.end - 1].span.end - a.units[ra.start].span.start) as f64;
+        let lb = (b.units[rb.end - 1].span.end - b.units[rb.start].span.start) as f64;
+        if group.len() < 2 || la.max(lb) < config.summary_ratio * la.min(lb).max(1.0) {
+            continue;
+        }
+        let gap = config.summary_gap;
+        validate_cluster(a, b, w, group, gap, gap, config, &mut out);
+    }
+    out
+}
+
+/// Validates a group of seeds, clustering it again with a smaller gap (down
+/// to `min_gap`) if it fails.
+#[allow(clippy::too_many_arguments)]
 fn validate_cluster(
     a: &AlignDoc,
     b: &AlignDoc,
     w: &Weights,
     group: Vec<Seed>,
     gap: usize,
+    min_gap: usize,
     config: &AlignConfig,
     out: &mut Vec<Cluster>,
 ) {
-    let ra = group.iter().map(|s| s.a).min().unwrap_or(0) as usize
-        ..group.iter().map(|s| s.a).max().unwrap_or(0) as usize + 1;
-    let rb = group.iter().map(|s| s.b).min().unwrap_or(0) as usize
-        ..group.iter().map(|s| s.b).max().unwrap_or(0) as usize + 1;
+    let (ra, rb) = ranges(&group);
     let sim = w.cosine(a, ra.clone(), b, rb.clone());
     if sim >= config.validation {
         let words = (a.units[ra.end - 1].words.end - a.units[ra.start].words.start)
@@ -674,12 +779,11 @@ fn validate_cluster(
             a: ra,
             b: rb,
             similarity: sim,
-            seeds: group.len(),
             words,
         });
-    } else if gap > config.min_gap {
+    } else if gap > min_gap {
         for g in cluster(group, gap - 1) {
-            validate_cluster(a, b, w, g, gap - 1, config, out);
+            validate_cluster(a, b, w, g, gap - 1, min_gap, config, out);
         }
     }
 }
