@@ -653,7 +653,7 @@ fn find_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, config: &AlignConfig) -> 
             }
             norms_b.push(norm.sqrt());
         }
-        postings.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        postings.sort_unstable_by_key(|p| (p.0, p.1));
         let mut dot = vec![0f32; b.units.len()];
         let mut shared = vec![0u32; b.units.len()];
         let mut touched: Vec<u32> = Vec::new();
