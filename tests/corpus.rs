@@ -92,3 +92,37 @@ fn built_in_corpus_is_used_when_there_is_no_corpus_directory() {
     assert_eq!(r["documents"].as_array().unwrap().len(), 5);
     assert_eq!(groups(&r, "verbatim").len(), 2);
 }
+
+#[test]
+fn the_fifty_word_run_shared_by_000_and_004_is_one_passage() {
+    let r = report();
+    let passages: Vec<&serde_json::Value> = r["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["a"]["doc"].as_str().unwrap().starts_with("000")
+                && p["b"]["doc"].as_str().unwrap().starts_with("004")
+        })
+        .collect();
+    assert_eq!(passages.len(), 1, "{passages:#?}");
+    let p = passages[0];
+    assert_eq!(p["edit"], "verbatim");
+    assert_eq!(p["a"]["words"], 50);
+    let text = p["a"]["text"].as_str().unwrap();
+    assert!(text.starts_with("The Syrian representative noted") && text.ends_with("back in 2014."));
+    assert_eq!(p["a"]["text"], p["b"]["text"]);
+    // Every document's reused and own words add up to its words.
+    for d in r["documents"].as_array().unwrap() {
+        let own: u64 = d["own"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["words"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            own + d["reused_words"].as_u64().unwrap(),
+            d["words"].as_u64().unwrap()
+        );
+    }
+}

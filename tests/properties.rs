@@ -144,3 +144,105 @@ fn signatures_identical_at_one_and_two_threads() {
     assert_eq!(one, two);
     assert_eq!(one.len(), sets.len());
 }
+
+/// A sentence of `n` words drawn from `vocab` (capitalised, full stop).
+fn sentence(vocab: &[&str], picks: &[usize]) -> String {
+    let mut s: Vec<String> = picks
+        .iter()
+        .map(|&i| vocab[i % vocab.len()].to_string())
+        .collect();
+    let mut first = s[0].chars();
+    let head: String = first
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    s[0] = head + first.as_str();
+    s.join(" ") + "."
+}
+
+const SHARED_VOCAB: &[&str] = &[
+    "river", "bridge", "council", "engineer", "station", "pump", "valley", "summer", "budget",
+    "repair", "tunnel", "harbour", "vote", "plan", "water", "pressure", "mayor", "crane",
+    "concrete", "steel", "ferry", "canal", "lock", "weir", "flood", "levee", "barrage", "quay",
+];
+const OWN_A: &[&str] = &[
+    "zebra",
+    "yak",
+    "xylophone",
+    "walrus",
+    "violin",
+    "umbrella",
+    "tulip",
+    "saffron",
+    "quartz",
+    "pelican",
+    "orchid",
+    "nectar",
+    "mango",
+    "lantern",
+    "kiwi",
+    "jasmine",
+    "iguana",
+    "hazel",
+];
+const OWN_B: &[&str] = &[
+    "albatross",
+    "bison",
+    "cobalt",
+    "dahlia",
+    "emerald",
+    "falcon",
+    "gecko",
+    "heron",
+    "indigo",
+    "jackal",
+    "koala",
+    "lemur",
+    "marmot",
+    "newt",
+    "ocelot",
+    "panda",
+    "quokka",
+    "raven",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Oracle: a run of sentences copied verbatim into text made of words
+    /// that occur nowhere else is exactly one verbatim passage, from the first
+    /// to the last copied byte on both sides; every span slices its text.
+    #[test]
+    fn a_planted_copy_is_found_with_exact_offsets(
+        copied in proptest::collection::vec(proptest::collection::vec(0usize..1000, 6..14), 2..5),
+        before_a in proptest::collection::vec(proptest::collection::vec(0usize..1000, 6..12), 0..4),
+        after_a in proptest::collection::vec(proptest::collection::vec(0usize..1000, 6..12), 0..4),
+        before_b in proptest::collection::vec(proptest::collection::vec(0usize..1000, 6..12), 0..4),
+        accent in any::<bool>(),
+    ) {
+        use syndic::align::{align, AlignConfig, AlignDoc, Edit};
+        let join = |v: &[Vec<usize>], vocab: &[&str]| -> Vec<String> {
+            v.iter().map(|p| sentence(vocab, p)).collect()
+        };
+        let mut copy = join(&copied, SHARED_VOCAB).join(" ");
+        if accent {
+            copy = copy.replacen("river", "rivière", 1);
+        }
+        let prefix_a = join(&before_a, OWN_A).join(" ");
+        let prefix_a = if accent { format!("Größe über {prefix_a}") } else { prefix_a };
+        let a = [prefix_a, copy.clone(), join(&after_a, OWN_A).join(" ")]
+            .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+        let b = [join(&before_b, OWN_B).join(" "), copy.clone()]
+            .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+        let config = AlignConfig::default();
+        let (da, db) = (AlignDoc::new(&a, &config), AlignDoc::new(&b, &config));
+        let ps = align(&da, &db, &config);
+        prop_assert_eq!(ps.len(), 1, "{:?}", ps);
+        let p = &ps[0];
+        prop_assert_eq!(p.edit, Edit::Verbatim);
+        prop_assert_eq!(p.a.span.slice(&a), copy.as_str());
+        prop_assert_eq!(p.b.span.slice(&b), copy.as_str());
+        prop_assert_eq!(p.a.chars.start, a[..p.a.span.start].chars().count());
+        prop_assert_eq!(p.a.chars.end, a[..p.a.span.end].chars().count());
+    }
+}
