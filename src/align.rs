@@ -107,7 +107,7 @@ impl Default for AlignConfig {
             seed_cosine: 0.33,
             seed_dice: 0.33,
             min_shared_terms: 3,
-            ngram: 8,
+            ngram: 6,
             max_gap: 4,
             min_gap: 2,
             validation: 0.34,
