@@ -22,7 +22,10 @@
 
 mod exact;
 mod pass;
+mod sign;
 mod store;
+
+pub use sign::{DocumentSigner, SignScratch};
 
 use std::io::Write;
 use std::time::Instant;
@@ -31,10 +34,8 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::lsh::{band_hash, LshParams};
-use crate::minhash::{MinHashParams, MinHasher};
 use crate::records::{RawKind, ReadOptions, SkipLog, Source};
 use crate::shingle::Shingler;
-use crate::text::for_each_word;
 
 use pass::{check_same, run_pass, PassInput, PassSummary};
 use store::{estimate, DocStore, UnionFind};
@@ -311,11 +312,7 @@ pub fn dedup(
         });
     }
     let shingler = Shingler::new(config.shingle, config.seed)?;
-    let hasher = MinHasher::new(MinHashParams {
-        permutations: config.permutations,
-        seed: config.seed,
-        shingle_size: config.shingle,
-    })?;
+    let signer = DocumentSigner::new(config.shingle, config.permutations, config.seed)?;
     let lsh = LshParams::for_recall(
         config.threshold,
         config.permutations,
@@ -406,16 +403,9 @@ pub fn dedup(
         sigs.par_chunks_mut(k)
             .zip(empties.par_iter_mut())
             .enumerate()
-            .for_each_init(
-                || (String::new(), Vec::<u64>::new(), Vec::<u64>::new()),
-                |(word, tokens, shingles), (i, (values, empty))| {
-                    tokens.clear();
-                    for_each_word(batch.text(i), word, |w| tokens.push(shingler.token_hash(w)));
-                    shingles.clear();
-                    shingler.for_each_shingle(tokens, |h| shingles.push(h));
-                    *empty = !hasher.sign_into(shingles, values);
-                },
-            );
+            .for_each_init(SignScratch::default, |scratch, (i, (values, empty))| {
+                *empty = !signer.sign(batch.text(i), scratch, values);
+            });
         for i in 0..batch.len() {
             empty_documents += empties[i] as u64;
             store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;
