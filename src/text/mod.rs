@@ -319,7 +319,63 @@ impl LineIndex {
 /// Calls `f` with the normalized form of every word of `text`: exactly the
 /// tokens of [`Tokens::new`] (`Tokens::new(text).norms()`), but without
 /// spans and without allocating beyond the reusable `scratch`.
+///
+/// ASCII stretches take a fast path that applies the UAX #29 word rules for
+/// ASCII characters directly (see [`ascii_words`]); only the stretches
+/// around non-ASCII characters go through the Unicode segmenter and NFKC.
+/// The two meet at *clean points*: a position after an ASCII character that
+/// can never be part of a word (not a letter, digit, `_`, `.`, `:`, `'`, `,`
+/// or `;`) and before an ASCII character. No UAX #29 rule looks across such
+/// a point for a segment that holds a letter or digit (the rules that join
+/// across one, WB3 `CR × LF` and WB3d space × space, only join segments
+/// without any), so segmenting both sides apart gives the same words. A
+/// property test checks this against the Unicode path on random ASCII and
+/// mixed text.
 pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) {
+    let b = text.as_bytes();
+    let mut start = 0;
+    while start < b.len() {
+        let Some(off) = b[start..].iter().position(|&x| !x.is_ascii()) else {
+            ascii_words(&b[start..], scratch, &mut f);
+            return;
+        };
+        let j = start + off;
+        // The last clean point at or before the non-ASCII character.
+        let mut c = j.saturating_sub(1).max(start);
+        while c > start && !is_clean_point(b, c) {
+            c -= 1;
+        }
+        // The first clean point after it (non-ASCII characters on the way
+        // extend the stretch).
+        let mut e = j + 1;
+        while e < b.len() && !is_clean_point(b, e) {
+            e += 1;
+        }
+        ascii_words(&b[start..c], scratch, &mut f);
+        unicode_words(&text[c..e], scratch, &mut f);
+        start = e;
+    }
+}
+
+/// True if the ASCII byte `x` can never belong to a word segment that holds
+/// a letter or digit: not a letter, digit, `_` (ExtendNumLet), `.` `:` `'`
+/// (MidNumLet, MidLetter, Single_Quote) or `,` `;` (MidNum).
+#[inline]
+fn never_in_word(x: u8) -> bool {
+    x.is_ascii()
+        && !x.is_ascii_alphanumeric()
+        && !matches!(x, b'_' | b'.' | b':' | b'\'' | b',' | b';')
+}
+
+/// A clean point: `0 < p < len`, `b[p - 1]` never in a word, `b[p]` ASCII.
+#[inline]
+fn is_clean_point(b: &[u8], p: usize) -> bool {
+    p > 0 && p < b.len() && never_in_word(b[p - 1]) && b[p].is_ascii()
+}
+
+/// The reference path: UAX #29 word segments (`unicode-segmentation`), each
+/// normalized by [`normalize_word`].
+fn unicode_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
     for word in text.split_word_bounds() {
         let first = word.as_bytes()[0];
         if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
@@ -328,6 +384,89 @@ pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) 
         scratch.clear();
         if normalize_word(word, scratch) {
             f(scratch);
+        }
+    }
+}
+
+/// UAX #29 word segmentation and [`normalize_word`] for ASCII text, in one
+/// scan. For ASCII the word-break classes are: letters (ALetter), digits
+/// (Numeric), `_` (ExtendNumLet), `:` (MidLetter), `.` (MidNumLet), `'`
+/// (Single_Quote, joining like MidNumLet), `,` `;` (MidNum), and characters
+/// that never join. Letters, digits and `_` join each other (WB5, WB8-10,
+/// WB13a-b); a letter, then `:` `.` `'`, then a letter join (WB6-7); a digit,
+/// then `,` `;` `.` `'`, then a digit join (WB11-12); everything else breaks.
+/// A segment's normalized form is its letters and digits, lower-cased; a
+/// segment without any (`_`) yields nothing.
+fn ascii_words(b: &[u8], scratch: &mut String, f: &mut impl FnMut(&str)) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Last {
+        Letter,
+        Digit,
+        Underscore,
+    }
+    let mut word: Vec<u8> = std::mem::take(scratch).into_bytes();
+    word.clear();
+    let mut in_word = false;
+    let mut last = Last::Underscore;
+    let mut i = 0;
+    let n = b.len();
+    while i < n {
+        let x = b[i];
+        let class = if x.is_ascii_alphabetic() {
+            Some(Last::Letter)
+        } else if x.is_ascii_digit() {
+            Some(Last::Digit)
+        } else if x == b'_' {
+            Some(Last::Underscore)
+        } else {
+            None
+        };
+        match class {
+            Some(c) => {
+                if c != Last::Underscore {
+                    word.push(x.to_ascii_lowercase());
+                }
+                in_word = true;
+                last = c;
+                i += 1;
+            }
+            None => {
+                if in_word && i + 1 < n {
+                    let next = b[i + 1];
+                    let joins = match last {
+                        Last::Letter => {
+                            matches!(x, b':' | b'.' | b'\'') && next.is_ascii_alphabetic()
+                        }
+                        Last::Digit => {
+                            matches!(x, b',' | b';' | b'.' | b'\'') && next.is_ascii_digit()
+                        }
+                        Last::Underscore => false,
+                    };
+                    if joins {
+                        // The middle character is not alphanumeric: only
+                        // the next one is kept.
+                        i += 1;
+                        continue;
+                    }
+                }
+                if in_word {
+                    emit(&mut word, f);
+                    in_word = false;
+                }
+                i += 1;
+            }
+        }
+    }
+    if in_word {
+        emit(&mut word, f);
+    }
+    *scratch = String::from_utf8(word).expect("ASCII");
+
+    #[inline]
+    fn emit(word: &mut Vec<u8>, f: &mut impl FnMut(&str)) {
+        if !word.is_empty() {
+            f(std::str::from_utf8(word).expect("ASCII"));
+            word.clear();
         }
     }
 }
@@ -426,6 +565,86 @@ mod tests {
             let mut got = Vec::new();
             for_each_word(text, &mut String::new(), |w| got.push(w.to_owned()));
             assert_eq!(got, norms(text), "{text}");
+        }
+    }
+
+    // --- the ASCII fast path of for_each_word against the Unicode path ---
+
+    fn fast(text: &str) -> Vec<String> {
+        let mut got = Vec::new();
+        for_each_word(text, &mut String::new(), |w| got.push(w.to_owned()));
+        got
+    }
+
+    fn reference(text: &str) -> Vec<String> {
+        let mut want = Vec::new();
+        unicode_words(text, &mut String::new(), &mut |w: &str| {
+            want.push(w.to_owned())
+        });
+        assert_eq!(want, norms(text), "the reference is Tokens::new");
+        want
+    }
+
+    #[test]
+    fn ascii_fast_path_follows_uax29_joins() {
+        for (text, words) in [
+            (
+                "U.S. don't 3.5 1,000,000 a:b x_y _ __ a_1",
+                &["us", "dont", "35", "1000000", "ab", "xy", "a1"][..],
+            ),
+            (
+                "a.1 1.a a..b 1,,2 a,b 1:2 a'b' 'a",
+                &[
+                    "a", "1", "1", "a", "a", "b", "1", "2", "a", "b", "1", "2", "ab", "a",
+                ],
+            ),
+            ("end. of,line;\r\n next", &["end", "of", "line", "next"]),
+        ] {
+            assert_eq!(fast(text), words, "{text}");
+            assert_eq!(fast(text), reference(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn fast_path_around_non_ascii() {
+        for text in [
+            "© 2026 Will To Journal. All rights reserved.",
+            "cafe\u{301} naïve e\u{301}t\u{e9} x\u{200d}y a\u{ad}b",
+            "“Don’t” — said the U.S. envoy, ﬁnally; 20% of 3.5 ÉLAN",
+            "abc©def 12é34 a.é a é.b 🇺🇸🇺 👍\u{200d}👍 \u{301}x \n\u{301}y",
+            "שלום\"ם a\"b ア\u{30a2}_x",
+        ] {
+            assert_eq!(fast(text), reference(text), "{text}");
+        }
+    }
+
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let atoms = prop::sample::select(vec![
+            "a", "Z", "q", "bc", "7", "0", "_", ".", ":", "'", ",", ";", " ", "  ", "\t", "\n",
+            "\r", "\r\n", "\u{b}", "-", "\"", "!", "|", "©", "é", "É", "\u{301}", "\u{200d}",
+            "\u{ad}", "\u{2060}", "’", "“", "—", "ß", "ﬁ", "Ａ", "１", "א", "ש", "ア", "ー", "北",
+            "🇺", "🇸", "👍", "\u{a0}", "\u{3000}", "x.y", "3.5", "U.S.", "İ", "ǅ",
+        ]);
+        prop::collection::vec(atoms, 0..48).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_path_equals_unicode_path_on_ascii(text in "[ -~\t\n\r]{0,160}") {
+            proptest::prop_assert_eq!(fast(&text), reference(&text));
+        }
+
+        #[test]
+        fn fast_path_equals_unicode_path_on_mixed_text(text in mixed_text()) {
+            proptest::prop_assert_eq!(fast(&text), reference(&text));
+        }
+
+        #[test]
+        fn fast_path_equals_unicode_path_on_any_text(text in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(fast(&text), reference(&text));
         }
     }
 
