@@ -175,6 +175,13 @@ impl MinHasher {
     /// values as [`MinHasher::signature`]. Returns false if `shingles` is
     /// empty (then every value is `u32::MAX`).
     pub fn sign_into(&self, shingles: &[u64], values: &mut [u32]) -> bool {
+        self.sign_iter(shingles.iter().copied(), values)
+    }
+
+    /// Like [`MinHasher::sign_into`], for shingle hashes produced on the
+    /// fly (duplicates are harmless): the same values as for the slice of
+    /// them.
+    pub fn sign_iter(&self, shingles: impl IntoIterator<Item = u64>, values: &mut [u32]) -> bool {
         let k = self.params.permutations;
         assert_eq!(
             values.len(),
@@ -185,7 +192,7 @@ impl MinHasher {
         let mut filled = [0u64; MAX_PERMUTATIONS / 64];
         let is_filled = |f: &[u64], i: usize| f[i >> 6] & (1 << (i & 63)) != 0;
         let mut nonempty = 0usize;
-        for &x in shingles {
+        for x in shingles {
             let h = fmix64(x ^ self.mix_seed);
             let bin = (((h >> 32) * k as u64) >> 32) as usize;
             let v = h as u32;

@@ -21,8 +21,8 @@ pub struct DocumentSigner {
 #[derive(Debug, Clone, Default)]
 pub struct SignScratch {
     word: String,
-    tokens: Vec<u64>,
-    shingles: Vec<u64>,
+    /// Token hashes as little-endian bytes, 8 per token.
+    tokens: Vec<u8>,
 }
 
 impl DocumentSigner {
@@ -55,16 +55,15 @@ impl DocumentSigner {
     /// set. Returns false if the text has no word (then every value is
     /// `u32::MAX`).
     pub fn sign(&self, text: &str, scratch: &mut SignScratch, values: &mut [u32]) -> bool {
-        let SignScratch {
-            word,
-            tokens,
-            shingles,
-        } = scratch;
+        let SignScratch { word, tokens } = scratch;
         tokens.clear();
-        for_each_word(text, word, |w| tokens.push(self.shingler.token_hash(w)));
-        shingles.clear();
-        self.shingler.for_each_shingle(tokens, |h| shingles.push(h));
-        self.hasher.sign_into(shingles, values)
+        for_each_word(text, word, |w| {
+            tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes())
+        });
+        // Shingles go straight into the bins (duplicates are harmless to
+        // a minimum): no shingle vector, no set.
+        self.hasher
+            .sign_iter(self.shingler.shingles_le(tokens), values)
     }
 }
 

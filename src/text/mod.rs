@@ -336,7 +336,7 @@ pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) 
     let mut start = 0;
     while start < b.len() {
         let Some(off) = b[start..].iter().position(|&x| !x.is_ascii()) else {
-            ascii_words(&b[start..], scratch, &mut f);
+            ascii_words(&text[start..], scratch, &mut f);
             return;
         };
         let j = start + off;
@@ -351,7 +351,7 @@ pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) 
         while e < b.len() && !is_clean_point(b, e) {
             e += 1;
         }
-        ascii_words(&b[start..c], scratch, &mut f);
+        ascii_words(&text[start..c], scratch, &mut f);
         unicode_words(&text[c..e], scratch, &mut f);
         start = e;
     }
@@ -388,6 +388,39 @@ fn unicode_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
     }
 }
 
+/// Word-break class of an ASCII byte, as the fast path needs it.
+const SEP: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 3;
+const UNDERSCORE: u8 = 4;
+/// `:` joins letters only (MidLetter).
+const MID_LETTER: u8 = 5;
+/// `.` and `'` join letters and digits (MidNumLet, Single_Quote).
+const MID_BOTH: u8 = 6;
+/// `,` and `;` join digits only (MidNum).
+const MID_NUM: u8 = 7;
+
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [SEP; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = match c {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            b'_' => UNDERSCORE,
+            b':' => MID_LETTER,
+            b'.' | b'\'' => MID_BOTH,
+            b',' | b';' => MID_NUM,
+            _ => SEP,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// UAX #29 word segmentation and [`normalize_word`] for ASCII text, in one
 /// scan. For ASCII the word-break classes are: letters (ALetter), digits
 /// (Numeric), `_` (ExtendNumLet), `:` (MidLetter), `.` (MidNumLet), `'`
@@ -396,78 +429,84 @@ fn unicode_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
 /// WB13a-b); a letter, then `:` `.` `'`, then a letter join (WB6-7); a digit,
 /// then `,` `;` `.` `'`, then a digit join (WB11-12); everything else breaks.
 /// A segment's normalized form is its letters and digits, lower-cased; a
-/// segment without any (`_`) yields nothing.
-fn ascii_words(b: &[u8], scratch: &mut String, f: &mut impl FnMut(&str)) {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Last {
-        Letter,
-        Digit,
-        Underscore,
-    }
-    let mut word: Vec<u8> = std::mem::take(scratch).into_bytes();
-    word.clear();
-    let mut in_word = false;
-    let mut last = Last::Underscore;
-    let mut i = 0;
+/// segment without any (`_`) yields nothing. A segment of lower-case letters
+/// and digits only (most words) is passed to `f` straight from `b`.
+fn ascii_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
+    let b = text.as_bytes();
+    debug_assert!(b.is_ascii());
+    let class = |x: u8| ASCII_CLASS[(x & 0x7f) as usize];
     let n = b.len();
+    let mut i = 0;
     while i < n {
-        let x = b[i];
-        let class = if x.is_ascii_alphabetic() {
-            Some(Last::Letter)
-        } else if x.is_ascii_digit() {
-            Some(Last::Digit)
-        } else if x == b'_' {
-            Some(Last::Underscore)
-        } else {
-            None
-        };
-        match class {
-            Some(c) => {
-                if c != Last::Underscore {
-                    word.push(x.to_ascii_lowercase());
-                }
-                in_word = true;
-                last = c;
-                i += 1;
-            }
-            None => {
-                if in_word && i + 1 < n {
-                    let next = b[i + 1];
-                    let joins = match last {
-                        Last::Letter => {
-                            matches!(x, b':' | b'.' | b'\'') && next.is_ascii_alphabetic()
-                        }
-                        Last::Digit => {
-                            matches!(x, b',' | b';' | b'.' | b'\'') && next.is_ascii_digit()
-                        }
-                        Last::Underscore => false,
-                    };
-                    if joins {
-                        // The middle character is not alphanumeric: only
-                        // the next one is kept.
+        // Skip separators and middle characters not inside a word.
+        while i < n && !matches!(class(b[i]), LOWER | UPPER | DIGIT | UNDERSCORE) {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        // A run of lower-case letters and digits: the common word.
+        let start = i;
+        while i < n && matches!(class(b[i]), LOWER | DIGIT) {
+            i += 1;
+        }
+        let simple_end = i > start
+            && (i == n
+                || match class(b[i]) {
+                    SEP => true,
+                    MID_LETTER | MID_BOTH | MID_NUM => !continues(b, i, class(b[i - 1])),
+                    _ => false,
+                });
+        if simple_end {
+            // ASCII, so every offset is a character boundary.
+            f(&text[start..i]);
+            continue;
+        }
+        // The general case: upper case, `_`, or joining middle characters.
+        scratch.clear();
+        scratch.push_str(&text[start..i]);
+        let mut last = if i > start { class(b[i - 1]) } else { SEP };
+        while i < n {
+            let c = class(b[i]);
+            match c {
+                LOWER | DIGIT => scratch.push(b[i] as char),
+                UPPER => scratch.push(b[i].to_ascii_lowercase() as char),
+                UNDERSCORE => {}
+                _ => {
+                    if last != SEP && continues(b, i, last) {
+                        // Skip the middle character; the next one is a
+                        // letter or digit and is taken in the next step.
                         i += 1;
                         continue;
                     }
+                    break;
                 }
-                if in_word {
-                    emit(&mut word, f);
-                    in_word = false;
-                }
-                i += 1;
             }
+            last = c;
+            i += 1;
+        }
+        if !scratch.is_empty() {
+            f(scratch);
         }
     }
-    if in_word {
-        emit(&mut word, f);
-    }
-    *scratch = String::from_utf8(word).expect("ASCII");
+}
 
-    #[inline]
-    fn emit(word: &mut Vec<u8>, f: &mut impl FnMut(&str)) {
-        if !word.is_empty() {
-            f(std::str::from_utf8(word).expect("ASCII"));
-            word.clear();
+/// Whether the middle character at `b[i]` joins the word whose last
+/// character has class `last` with the character after it (WB6-7, WB11-12).
+#[inline]
+fn continues(b: &[u8], i: usize, last: u8) -> bool {
+    let Some(&next) = b.get(i + 1) else {
+        return false;
+    };
+    let next = ASCII_CLASS[(next & 0x7f) as usize];
+    match ASCII_CLASS[(b[i] & 0x7f) as usize] {
+        MID_LETTER => matches!(last, LOWER | UPPER) && matches!(next, LOWER | UPPER),
+        MID_BOTH => {
+            (matches!(last, LOWER | UPPER) && matches!(next, LOWER | UPPER))
+                || (last == DIGIT && next == DIGIT)
         }
+        MID_NUM => last == DIGIT && next == DIGIT,
+        _ => false,
     }
 }
 
