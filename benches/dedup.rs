@@ -198,7 +198,14 @@ fn main() {
         }
         let secs = median(results.iter().map(|r| r.seconds).collect());
         let rss = median(results.iter().map(|r| r.peak_rss as f64).collect());
-        rows.push((threads, pinned, secs, rss, results[0].precision, results[0].recall));
+        rows.push((
+            threads,
+            pinned,
+            secs,
+            rss,
+            results[0].precision,
+            results[0].recall,
+        ));
     }
 
     let mb = bytes as f64 / 1e6;

@@ -77,9 +77,7 @@ pub fn floor(path: &Path) -> std::io::Result<Floor> {
             out.words += 1;
             if seen >= N {
                 out.shingles += 1;
-                out.checksum = out
-                    .checksum
-                    .wrapping_add(xxh3_64_with_seed(&window, 42));
+                out.checksum = out.checksum.wrapping_add(xxh3_64_with_seed(&window, 42));
             }
         };
         for &b in record.text.as_bytes() {
