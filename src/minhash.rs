@@ -175,6 +175,13 @@ impl MinHasher {
     /// values as [`MinHasher::signature`]. Returns false if `shingles` is
     /// empty (then every value is `u32::MAX`).
     pub fn sign_into(&self, shingles: &[u64], values: &mut [u32]) -> bool {
+        self.sign_iter(shingles.iter().copied(), values)
+    }
+
+    /// Like [`MinHasher::sign_into`], for shingle hashes produced on the
+    /// fly (duplicates are harmless): the same values as for the slice of
+    /// them.
+    pub fn sign_iter(&self, shingles: impl IntoIterator<Item = u64>, values: &mut [u32]) -> bool {
         let k = self.params.permutations;
         assert_eq!(
             values.len(),
@@ -184,19 +191,19 @@ impl MinHasher {
         values.fill(u32::MAX);
         let mut filled = [0u64; MAX_PERMUTATIONS / 64];
         let is_filled = |f: &[u64], i: usize| f[i >> 6] & (1 << (i & 63)) != 0;
-        let mut nonempty = 0usize;
-        for &x in shingles {
+        // Branch-free: a bin's first value replaces u32::MAX, later ones
+        // keep the minimum; the bitmap tells filled bins apart from bins
+        // whose minimum happens to be u32::MAX.
+        for x in shingles {
             let h = fmix64(x ^ self.mix_seed);
             let bin = (((h >> 32) * k as u64) >> 32) as usize;
-            let v = h as u32;
-            if !is_filled(&filled, bin) {
-                filled[bin >> 6] |= 1 << (bin & 63);
-                nonempty += 1;
-                values[bin] = v;
-            } else if v < values[bin] {
-                values[bin] = v;
-            }
+            filled[bin >> 6] |= 1 << (bin & 63);
+            values[bin] = values[bin].min(h as u32);
         }
+        let nonempty: usize = filled[..k.div_ceil(64)]
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum();
         if nonempty == 0 {
             return false;
         }

@@ -87,6 +87,20 @@ impl Shingler {
         }
     }
 
+    /// The shingle hashes of token hashes stored as consecutive
+    /// little-endian `u64`s (8 bytes per token, as `h.to_le_bytes()`), in
+    /// order: the same hashes as [`Shingler::for_each_shingle`], each
+    /// computed on its window of the bytes in place, without copying.
+    pub fn shingles_le<'a>(&self, token_bytes: &'a [u8]) -> impl Iterator<Item = u64> + 'a {
+        debug_assert_eq!(token_bytes.len() % 8, 0);
+        let tokens = token_bytes.len() / 8;
+        let n = self.size.min(tokens);
+        let seed = self.seed;
+        // No window at all when there is no token.
+        let windows = if n == 0 { 0 } else { tokens - n + 1 };
+        (0..windows).map(move |i| xxh3_64_with_seed(&token_bytes[8 * i..8 * (i + n)], seed))
+    }
+
     /// All shingle hashes in order (duplicates included).
     pub fn shingles(&self, token_hashes: &[u64]) -> Vec<u64> {
         let mut out = Vec::with_capacity(token_hashes.len());
@@ -163,6 +177,19 @@ mod tests {
         // `xxhash.xxh3_64_intdigest(b"syria", seed=42)`).
         assert_eq!(s.token_hash("syria"), 0xaa2d_6a94_7ef3_c90b);
         assert_eq!(hashes, [0x01e4_02ac_e44c_b337, 0x65c7_702f_2de9_98ac]);
+    }
+
+    #[test]
+    fn shingles_of_little_endian_token_bytes_are_the_same() {
+        for n in [1, 3, 5] {
+            let s = Shingler::new(n, 11).unwrap();
+            for text in ["", "one", "one two", "a b c d e f g h i j"] {
+                let hashes = s.token_hashes(&Tokens::new(text));
+                let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+                let got: Vec<u64> = s.shingles_le(&bytes).collect();
+                assert_eq!(got, s.shingles(&hashes), "{n} {text}");
+            }
+        }
     }
 
     #[test]

@@ -22,7 +22,10 @@
 
 mod exact;
 mod pass;
+mod sign;
 mod store;
+
+pub use sign::{DocumentSigner, SignScratch};
 
 use std::io::Write;
 use std::time::Instant;
@@ -31,10 +34,8 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::lsh::{band_hash, LshParams};
-use crate::minhash::{MinHashParams, MinHasher};
 use crate::records::{RawKind, ReadOptions, SkipLog, Source};
 use crate::shingle::Shingler;
-use crate::text::for_each_word;
 
 use pass::{check_same, run_pass, PassInput, PassSummary};
 use store::{estimate, DocStore, UnionFind};
@@ -311,11 +312,7 @@ pub fn dedup(
         });
     }
     let shingler = Shingler::new(config.shingle, config.seed)?;
-    let hasher = MinHasher::new(MinHashParams {
-        permutations: config.permutations,
-        seed: config.seed,
-        shingle_size: config.shingle,
-    })?;
+    let signer = DocumentSigner::new(config.shingle, config.permutations, config.seed)?;
     let lsh = LshParams::for_recall(
         config.threshold,
         config.permutations,
@@ -406,16 +403,9 @@ pub fn dedup(
         sigs.par_chunks_mut(k)
             .zip(empties.par_iter_mut())
             .enumerate()
-            .for_each_init(
-                || (String::new(), Vec::<u64>::new(), Vec::<u64>::new()),
-                |(word, tokens, shingles), (i, (values, empty))| {
-                    tokens.clear();
-                    for_each_word(batch.text(i), word, |w| tokens.push(shingler.token_hash(w)));
-                    shingles.clear();
-                    shingler.for_each_shingle(tokens, |h| shingles.push(h));
-                    *empty = !hasher.sign_into(shingles, values);
-                },
-            );
+            .for_each_init(SignScratch::default, |scratch, (i, (values, empty))| {
+                *empty = !signer.sign(batch.text(i), scratch, values);
+            });
         for i in 0..batch.len() {
             empty_documents += empties[i] as u64;
             store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;
@@ -508,6 +498,33 @@ pub fn dedup(
     exact_pairs.sort_unstable();
     exact_pairs.dedup();
     exact_pairs.retain(|&(a, b)| uf.find(a) != uf.find(b));
+    // The split below needs exact values of uncertain member pairs of small
+    // components, which are known only after verification. Final
+    // components lie inside the components obtained by accepting every
+    // pair under verification, so the uncertain member pairs of those (when
+    // small) are checked in the same pass, speculatively: one pass over
+    // the input instead of two. Only values the split asks for are used,
+    // so the output is the same as with a separate pass.
+    let speculative: Vec<(u32, u32)> = if zone.is_some() && !exact_pairs.is_empty() {
+        let mut optimistic = uf.clone();
+        for &(a, b) in &exact_pairs {
+            optimistic.union(a, b);
+        }
+        let members = component_members(&mut optimistic, n);
+        drop(optimistic);
+        let mut pairs: Vec<(u32, u32)> = members
+            .chunk_by(|x, y| x.0 == y.0)
+            .collect::<Vec<_>>()
+            .par_iter()
+            .filter(|c| c.len() <= SPLIT_EXACT_CAP)
+            .flat_map_iter(|c| uncertain_pairs(c, &store, &classify))
+            .collect();
+        pairs.retain(|p| exact_pairs.binary_search(p).is_err());
+        pairs.sort_unstable();
+        pairs
+    } else {
+        Vec::new()
+    };
     let mut passes = 1usize;
     let exact_ctx = exact::Exact {
         input: &input,
@@ -518,60 +535,64 @@ pub fn dedup(
     };
     // Exact values computed so far, sorted by pair, for the split below.
     let mut known: Vec<((u32, u32), f32)> = Vec::new();
+    // Speculative values, sorted by pair.
+    let mut ahead: Vec<((u32, u32), f32)> = Vec::new();
     if !exact_pairs.is_empty() {
-        work.exact_checks += exact_pairs.len() as u64;
-        let js = exact::exact_jaccards(&exact_ctx, &exact_pairs, "verifying", &mut passes)?;
-        for (&(a, b), j) in exact_pairs.iter().zip(js) {
+        let all: Vec<(u32, u32)> = exact_pairs.iter().chain(&speculative).copied().collect();
+        work.exact_checks += all.len() as u64;
+        let js = exact::exact_jaccards(&exact_ctx, &all, "verifying", &mut passes)?;
+        let (js, js_ahead) = js.split_at(exact_pairs.len());
+        for (&(a, b), &j) in exact_pairs.iter().zip(js) {
             known.push(((a, b), j as f32));
             if j >= t {
                 work.accepted_by_exact += 1;
                 uf.union(a, b);
             }
         }
+        ahead.extend(
+            speculative
+                .iter()
+                .zip(js_ahead)
+                .map(|(&p, &j)| (p, j as f32)),
+        );
     }
     drop(exact_pairs);
+    drop(speculative);
     let mut exact_secs = exact_start.elapsed().as_secs_f64();
 
     // Components of the union-find (the root is the earliest document).
     let cluster_start = Instant::now();
-    let mut by_root: Vec<(u32, u32)> = Vec::new();
-    for d in 0..n as u32 {
-        let root = uf.find(d);
-        if root != d {
-            by_root.push((root, d));
-        }
-    }
+    let by_root = component_members(&mut uf, n);
     drop(uf);
-    // Each root joins its own component.
-    let mut roots: Vec<u32> = by_root.iter().map(|p| p.0).collect();
-    roots.sort_unstable();
-    roots.dedup();
-    by_root.extend(roots.into_iter().map(|r| (r, r)));
-    by_root.par_sort_unstable();
     let components: Vec<&[(u32, u32)]> = by_root.chunk_by(|x, y| x.0 == y.0).collect();
 
     // Splitting components around representatives needs the similarity of
     // members to earlier members; in small components, uncertain estimates
     // are checked exactly (one more pass).
-    let mut split_pairs: Vec<(u32, u32)> = components
-        .par_iter()
-        .filter(|c| c.len() <= SPLIT_EXACT_CAP)
-        .flat_map_iter(|c| {
-            let mut out = Vec::new();
-            for i in 0..c.len() {
-                for j in i + 1..c.len() {
-                    let (a, b) = (c[i].1, c[j].1);
-                    let e = estimate(store.signature(a), store.signature(b));
-                    if zone.is_some() && classify(e) == Verdict::Exact {
-                        out.push((a, b));
-                    }
-                }
-            }
-            out
-        })
-        .collect();
+    let mut split_pairs: Vec<(u32, u32)> = if zone.is_some() {
+        components
+            .par_iter()
+            .filter(|c| c.len() <= SPLIT_EXACT_CAP)
+            .flat_map_iter(|c| uncertain_pairs(c, &store, &classify))
+            .collect()
+    } else {
+        Vec::new()
+    };
     known.par_sort_unstable_by_key(|k| k.0);
     split_pairs.retain(|p| known.binary_search_by_key(p, |k| k.0).is_err());
+    // Values checked ahead in the verification pass.
+    let before = known.len();
+    split_pairs.retain(|p| match ahead.binary_search_by_key(p, |k| k.0) {
+        Ok(i) => {
+            known.push(ahead[i]);
+            false
+        }
+        Err(_) => true,
+    });
+    drop(ahead);
+    if known.len() > before {
+        known.par_sort_unstable_by_key(|k| k.0);
+    }
     if !split_pairs.is_empty() {
         let t0 = Instant::now();
         work.exact_checks += split_pairs.len() as u64;
@@ -725,6 +746,44 @@ pub fn dedup(
         first,
         _spool: spool,
     })
+}
+
+/// `(root, document)` for every document in a set of two or more, sorted:
+/// each component is a run with one root (its earliest document).
+fn component_members(uf: &mut UnionFind, n: usize) -> Vec<(u32, u32)> {
+    let mut by_root: Vec<(u32, u32)> = Vec::new();
+    for d in 0..n as u32 {
+        let root = uf.find(d);
+        if root != d {
+            by_root.push((root, d));
+        }
+    }
+    // Each root joins its own component.
+    let mut roots: Vec<u32> = by_root.iter().map(|p| p.0).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    by_root.extend(roots.into_iter().map(|r| (r, r)));
+    by_root.par_sort_unstable();
+    by_root
+}
+
+/// Member pairs `(a, b)`, `a < b`, of one component (sorted by document)
+/// whose estimate falls in the uncertain zone.
+fn uncertain_pairs(
+    c: &[(u32, u32)],
+    store: &DocStore,
+    classify: &(impl Fn(f64) -> Verdict + Sync),
+) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for i in 0..c.len() {
+        for j in i + 1..c.len() {
+            let (a, b) = (c[i].1, c[j].1);
+            if classify(estimate(store.signature(a), store.signature(b))) == Verdict::Exact {
+                out.push((a, b));
+            }
+        }
+    }
+    out
 }
 
 /// Rounds to 4 decimals (as every float in syndic's outputs).

@@ -97,6 +97,7 @@ pub(crate) fn estimate(a: &[u32], b: &[u32]) -> f64 {
 
 /// Union-find over document numbers whose root is always the smallest
 /// member, so the root of a cluster is its earliest document.
+#[derive(Clone)]
 pub(crate) struct UnionFind {
     parent: Vec<u32>,
 }

@@ -828,7 +828,7 @@ pub(crate) fn read_line(
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
+    memchr::memchr(needle, hay)
 }
 
 /// Checks that `bytes` are UTF-8; the message names the offending offset.

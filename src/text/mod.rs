@@ -319,7 +319,63 @@ impl LineIndex {
 /// Calls `f` with the normalized form of every word of `text`: exactly the
 /// tokens of [`Tokens::new`] (`Tokens::new(text).norms()`), but without
 /// spans and without allocating beyond the reusable `scratch`.
+///
+/// ASCII stretches take a fast path that applies the UAX #29 word rules for
+/// ASCII characters directly (see [`ascii_words`]); only the stretches
+/// around non-ASCII characters go through the Unicode segmenter and NFKC.
+/// The two meet at *clean points*: a position after an ASCII character that
+/// can never be part of a word (not a letter, digit, `_`, `.`, `:`, `'`, `,`
+/// or `;`) and before an ASCII character. No UAX #29 rule looks across such
+/// a point for a segment that holds a letter or digit (the rules that join
+/// across one, WB3 `CR × LF` and WB3d space × space, only join segments
+/// without any), so segmenting both sides apart gives the same words. A
+/// property test checks this against the Unicode path on random ASCII and
+/// mixed text.
 pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) {
+    let b = text.as_bytes();
+    let mut start = 0;
+    while start < b.len() {
+        let Some(off) = b[start..].iter().position(|&x| !x.is_ascii()) else {
+            ascii_words(&text[start..], scratch, &mut f);
+            return;
+        };
+        let j = start + off;
+        // The last clean point at or before the non-ASCII character.
+        let mut c = j.saturating_sub(1).max(start);
+        while c > start && !is_clean_point(b, c) {
+            c -= 1;
+        }
+        // The first clean point after it (non-ASCII characters on the way
+        // extend the stretch).
+        let mut e = j + 1;
+        while e < b.len() && !is_clean_point(b, e) {
+            e += 1;
+        }
+        ascii_words(&text[start..c], scratch, &mut f);
+        unicode_words(&text[c..e], scratch, &mut f);
+        start = e;
+    }
+}
+
+/// True if the ASCII byte `x` can never belong to a word segment that holds
+/// a letter or digit: not a letter, digit, `_` (ExtendNumLet), `.` `:` `'`
+/// (MidNumLet, MidLetter, Single_Quote) or `,` `;` (MidNum).
+#[inline]
+fn never_in_word(x: u8) -> bool {
+    x.is_ascii()
+        && !x.is_ascii_alphanumeric()
+        && !matches!(x, b'_' | b'.' | b':' | b'\'' | b',' | b';')
+}
+
+/// A clean point: `0 < p < len`, `b[p - 1]` never in a word, `b[p]` ASCII.
+#[inline]
+fn is_clean_point(b: &[u8], p: usize) -> bool {
+    p > 0 && p < b.len() && never_in_word(b[p - 1]) && b[p].is_ascii()
+}
+
+/// The reference path: UAX #29 word segments (`unicode-segmentation`), each
+/// normalized by [`normalize_word`].
+fn unicode_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
     for word in text.split_word_bounds() {
         let first = word.as_bytes()[0];
         if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
@@ -329,6 +385,151 @@ pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) 
         if normalize_word(word, scratch) {
             f(scratch);
         }
+    }
+}
+
+/// Word-break class of an ASCII byte, as the fast path needs it.
+const SEP: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 3;
+const UNDERSCORE: u8 = 4;
+/// `:` joins letters only (MidLetter).
+const MID_LETTER: u8 = 5;
+/// `.` and `'` join letters and digits (MidNumLet, Single_Quote).
+const MID_BOTH: u8 = 6;
+/// `,` and `;` join digits only (MidNum).
+const MID_NUM: u8 = 7;
+
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [SEP; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = match c {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            b'_' => UNDERSCORE,
+            b':' => MID_LETTER,
+            b'.' | b'\'' => MID_BOTH,
+            b',' | b';' => MID_NUM,
+            _ => SEP,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// UAX #29 word segmentation and [`normalize_word`] for ASCII text, in one
+/// scan. For ASCII the word-break classes are: letters (ALetter), digits
+/// (Numeric), `_` (ExtendNumLet), `:` (MidLetter), `.` (MidNumLet), `'`
+/// (Single_Quote, joining like MidNumLet), `,` `;` (MidNum), and characters
+/// that never join. Letters, digits and `_` join each other (WB5, WB8-10,
+/// WB13a-b); a letter, then `:` `.` `'`, then a letter join (WB6-7); a digit,
+/// then `,` `;` `.` `'`, then a digit join (WB11-12); everything else breaks.
+/// A segment's normalized form is its letters and digits, lower-cased; a
+/// segment without any (`_`) yields nothing. A segment of lower-case letters
+/// and digits only (most words) is passed to `f` straight from `b`.
+fn ascii_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
+    let b = text.as_bytes();
+    debug_assert!(b.is_ascii());
+    let class = |x: u8| ASCII_CLASS[(x & 0x7f) as usize];
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        // Skip separators and middle characters not inside a word.
+        while i < n && !matches!(class(b[i]), LOWER | UPPER | DIGIT | UNDERSCORE) {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        // A run of lower-case letters and digits: the common word.
+        let start = i;
+        i = simple_run_end(b, i);
+        let simple_end = i > start
+            && (i == n
+                || match class(b[i]) {
+                    SEP => true,
+                    MID_LETTER | MID_BOTH | MID_NUM => !continues(b, i, class(b[i - 1])),
+                    _ => false,
+                });
+        if simple_end {
+            // ASCII, so every offset is a character boundary.
+            f(&text[start..i]);
+            continue;
+        }
+        // The general case: upper case, `_`, or joining middle characters.
+        scratch.clear();
+        scratch.push_str(&text[start..i]);
+        let mut last = if i > start { class(b[i - 1]) } else { SEP };
+        while i < n {
+            let c = class(b[i]);
+            match c {
+                LOWER | DIGIT => scratch.push(b[i] as char),
+                UPPER => scratch.push(b[i].to_ascii_lowercase() as char),
+                UNDERSCORE => {}
+                _ => {
+                    if last != SEP && continues(b, i, last) {
+                        // Skip the middle character; the next one is a
+                        // letter or digit and is taken in the next step.
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+            }
+            last = c;
+            i += 1;
+        }
+        if !scratch.is_empty() {
+            f(scratch);
+        }
+    }
+}
+
+/// The end of the run of lower-case ASCII letters and digits that starts at
+/// `b[i]` (`b` is ASCII), eight bytes at a time.
+#[inline]
+fn simple_run_end(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // For bytes below 0x80, `x + (0x80 - c)` sets a byte's high bit exactly
+    // when the byte is at least `c`, without carries between bytes.
+    let at_least = |x: u64, c: u8| x.wrapping_add(ONES * u64::from(0x80 - c)) & HIGH;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let lower = at_least(x, b'a') & !at_least(x, b'z' + 1);
+        let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+        let other = !(lower | digit) & HIGH;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && matches!(ASCII_CLASS[(b[i] & 0x7f) as usize], LOWER | DIGIT) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether the middle character at `b[i]` joins the word whose last
+/// character has class `last` with the character after it (WB6-7, WB11-12).
+#[inline]
+fn continues(b: &[u8], i: usize, last: u8) -> bool {
+    let Some(&next) = b.get(i + 1) else {
+        return false;
+    };
+    let next = ASCII_CLASS[(next & 0x7f) as usize];
+    match ASCII_CLASS[(b[i] & 0x7f) as usize] {
+        MID_LETTER => matches!(last, LOWER | UPPER) && matches!(next, LOWER | UPPER),
+        MID_BOTH => {
+            (matches!(last, LOWER | UPPER) && matches!(next, LOWER | UPPER))
+                || (last == DIGIT && next == DIGIT)
+        }
+        MID_NUM => last == DIGIT && next == DIGIT,
+        _ => false,
     }
 }
 
@@ -426,6 +627,93 @@ mod tests {
             let mut got = Vec::new();
             for_each_word(text, &mut String::new(), |w| got.push(w.to_owned()));
             assert_eq!(got, norms(text), "{text}");
+        }
+    }
+
+    // --- the ASCII fast path of for_each_word against the Unicode path ---
+
+    fn fast(text: &str) -> Vec<String> {
+        let mut got = Vec::new();
+        for_each_word(text, &mut String::new(), |w| got.push(w.to_owned()));
+        got
+    }
+
+    fn reference(text: &str) -> Vec<String> {
+        let mut want = Vec::new();
+        unicode_words(text, &mut String::new(), &mut |w: &str| {
+            want.push(w.to_owned())
+        });
+        assert_eq!(want, norms(text), "the reference is Tokens::new");
+        want
+    }
+
+    #[test]
+    fn ascii_fast_path_follows_uax29_joins() {
+        for (text, words) in [
+            (
+                "U.S. don't 3.5 1,000,000 a:b x_y _ __ a_1",
+                &["us", "dont", "35", "1000000", "ab", "xy", "a1"][..],
+            ),
+            (
+                "a.1 1.a a..b 1,,2 a,b 1:2 a'b' 'a",
+                &[
+                    "a", "1", "1", "a", "a", "b", "1", "2", "a", "b", "1", "2", "ab", "a",
+                ],
+            ),
+            ("end. of,line;\r\n next", &["end", "of", "line", "next"]),
+        ] {
+            assert_eq!(fast(text), words, "{text}");
+            assert_eq!(fast(text), reference(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn fast_path_around_non_ascii() {
+        for text in [
+            "© 2026 Will To Journal. All rights reserved.",
+            "cafe\u{301} naïve e\u{301}t\u{e9} x\u{200d}y a\u{ad}b",
+            "“Don’t” — said the U.S. envoy, ﬁnally; 20% of 3.5 ÉLAN",
+            "abc©def 12é34 a.é a é.b 🇺🇸🇺 👍\u{200d}👍 \u{301}x \n\u{301}y",
+            "שלום\"ם a\"b ア\u{30a2}_x",
+        ] {
+            assert_eq!(fast(text), reference(text), "{text}");
+        }
+    }
+
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let atoms = prop::sample::select(vec![
+            "a", "Z", "q", "bc", "7", "0", "_", ".", ":", "'", ",", ";", " ", "  ", "\t", "\n",
+            "\r", "\r\n", "\u{b}", "-", "\"", "!", "|", "©", "é", "É", "\u{301}", "\u{200d}",
+            "\u{ad}", "\u{2060}", "’", "“", "—", "ß", "ﬁ", "Ａ", "１", "א", "ש", "ア", "ー", "北",
+            "🇺", "🇸", "👍", "\u{a0}", "\u{3000}", "x.y", "3.5", "U.S.", "İ", "ǅ",
+        ]);
+        prop::collection::vec(atoms, 0..48).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_path_equals_unicode_path_on_ascii(text in "[ -~\t\n\r]{0,160}") {
+            proptest::prop_assert_eq!(fast(&text), reference(&text));
+        }
+
+        #[test]
+        fn fast_path_equals_unicode_path_on_long_words(
+            text in "([a-z0-9]{1,24}[ .,'_:;A-Z\n-]{1,2}){0,12}[a-z0-9]{0,20}"
+        ) {
+            proptest::prop_assert_eq!(fast(&text), reference(&text));
+        }
+
+        #[test]
+        fn fast_path_equals_unicode_path_on_mixed_text(text in mixed_text()) {
+            proptest::prop_assert_eq!(fast(&text), reference(&text));
+        }
+
+        #[test]
+        fn fast_path_equals_unicode_path_on_any_text(text in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(fast(&text), reference(&text));
         }
     }
 

@@ -1,0 +1,94 @@
+//! The per-document work of the first pass: text → words → shingle hashes →
+//! MinHash values, with reusable scratch buffers (no allocation per
+//! document once they have grown).
+
+use crate::error::Result;
+use crate::minhash::{MinHashParams, MinHasher};
+use crate::shingle::Shingler;
+use crate::text::for_each_word;
+
+/// Turns a document's text into its MinHash values: the words of
+/// [`crate::text::Tokens`], word `shingle`-grams hashed by [`Shingler`],
+/// one-permutation MinHash by [`MinHasher`]. Shared by every thread; each
+/// thread brings its own [`SignScratch`].
+#[derive(Debug, Clone)]
+pub struct DocumentSigner {
+    shingler: Shingler,
+    hasher: MinHasher,
+}
+
+/// Buffers one thread reuses from document to document.
+#[derive(Debug, Clone, Default)]
+pub struct SignScratch {
+    word: String,
+    /// Token hashes as little-endian bytes, 8 per token.
+    tokens: Vec<u8>,
+}
+
+impl DocumentSigner {
+    /// A signer for word `shingle`-grams and `permutations` values under
+    /// `seed`; the same parameter checks as [`Shingler::new`] and
+    /// [`MinHasher::new`].
+    pub fn new(shingle: usize, permutations: usize, seed: u64) -> Result<DocumentSigner> {
+        Ok(DocumentSigner {
+            shingler: Shingler::new(shingle, seed)?,
+            hasher: MinHasher::new(MinHashParams {
+                permutations,
+                seed,
+                shingle_size: shingle,
+            })?,
+        })
+    }
+
+    /// The shingler.
+    pub fn shingler(&self) -> &Shingler {
+        &self.shingler
+    }
+
+    /// The MinHash parameters.
+    pub fn params(&self) -> &MinHashParams {
+        self.hasher.params()
+    }
+
+    /// Writes the signature of `text` into `values` (one per permutation);
+    /// the same values as [`MinHasher::signature`] of the text's shingle
+    /// set. Returns false if the text has no word (then every value is
+    /// `u32::MAX`).
+    pub fn sign(&self, text: &str, scratch: &mut SignScratch, values: &mut [u32]) -> bool {
+        let SignScratch { word, tokens } = scratch;
+        tokens.clear();
+        for_each_word(text, word, |w| {
+            tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes())
+        });
+        // Shingles go straight into the bins (duplicates are harmless to
+        // a minimum): no shingle vector, no set.
+        self.hasher
+            .sign_iter(self.shingler.shingles_le(tokens), values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Tokens;
+
+    #[test]
+    fn same_values_as_the_signature_of_the_shingle_set() {
+        let signer = DocumentSigner::new(5, 64, 9).unwrap();
+        let mut scratch = SignScratch::default();
+        for text in [
+            "The council met on Tuesday to discuss the budget for next year.",
+            "“Don’t” — said the U.S. envoy, ﬁnally; 20% of 3.5 ÉLAN",
+            "two words",
+            "",
+        ] {
+            let s = signer.shingler();
+            let set = s.shingle_set(&s.token_hashes(&Tokens::new(text)));
+            let want = MinHasher::new(*signer.params()).unwrap().signature(&set);
+            let mut got = vec![0u32; 64];
+            let nonempty = signer.sign(text, &mut scratch, &mut got);
+            assert_eq!(nonempty, !want.is_empty(), "{text}");
+            assert_eq!(got, want.values(), "{text}");
+        }
+    }
+}
