@@ -21,15 +21,9 @@ use crate::text::for_each_word;
 /// The word shingle set of a text, as [`Shingler::shingle_set`] of its
 /// [`crate::text::Tokens`].
 pub(crate) fn shingle_set(shingler: &Shingler, text: &str, scratch: &mut String) -> Vec<u64> {
-    // Token hashes as little-endian bytes: shingles hash them in place.
-    let mut tokens = Vec::with_capacity(text.len() / 5 * 8);
-    for_each_word(text, scratch, |w| {
-        tokens.extend_from_slice(&shingler.token_hash(w).to_le_bytes())
-    });
-    let mut set: Vec<u64> = shingler.shingles_le(&tokens).collect();
-    set.sort_unstable();
-    set.dedup();
-    set
+    let mut hashes = Vec::with_capacity(text.len() / 5);
+    for_each_word(text, scratch, |w| hashes.push(shingler.token_hash(w)));
+    shingler.shingle_set(&hashes)
 }
 
 /// What exact passes need: the input, the first pass's summary (to check
