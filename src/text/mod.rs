@@ -321,7 +321,7 @@ impl LineIndex {
 /// spans and without allocating beyond the reusable `scratch`.
 ///
 /// ASCII stretches take a fast path that applies the UAX #29 word rules for
-/// ASCII characters directly (see [`ascii_words`]); only the stretches
+/// ASCII characters directly (see `ascii_words` in the source); only the stretches
 /// around non-ASCII characters go through the Unicode segmenter and NFKC.
 /// The two meet at *clean points*: a position after an ASCII character that
 /// can never be part of a word (not a letter, digit, `_`, `.`, `:`, `'`, `,`
