@@ -9,17 +9,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
-    if let Some(n) = threads {
-        anyhow::ensure!(n > 0, "--threads must be at least 1");
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .context("could not start the thread pool")?;
-    }
-    Ok(())
-}
-
 /// A progress bar on standard error (documents, MB/s, ETA), drawn only when
 /// standard error is a terminal.
 struct Bar {
@@ -123,7 +112,7 @@ impl Pending {
 
 pub fn run_dedup(run: syndic::cli::DedupRun) -> anyhow::Result<ExitCode> {
     let start = std::time::Instant::now();
-    set_threads(run.threads)?;
+    crate::init_threads(run.threads)?;
     let sources = syndic::records::expand_inputs(&run.inputs, run.input_format)?;
     let dir = &run.output;
     let created = !dir.exists();
@@ -220,7 +209,7 @@ fn dedup_into(
 }
 
 pub fn run_synth(o: syndic::cli::SynthOpts) -> anyhow::Result<ExitCode> {
-    set_threads(o.threads)?;
+    crate::init_threads(o.threads)?;
     anyhow::ensure!(o.docs > 0, "--docs must be at least 1");
     let dir = &o.output;
     let created = !dir.exists();
