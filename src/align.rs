@@ -302,7 +302,11 @@ pub struct AlignDoc<'t> {
 impl<'t> AlignDoc<'t> {
     /// Tokenizes, stems and splits `text` into units.
     pub fn new(text: &'t str, config: &AlignConfig) -> AlignDoc<'t> {
-        let analyzed = Analyzed::new(text);
+        AlignDoc::from_analyzed(text, Analyzed::new(text), config)
+    }
+
+    /// Like [`AlignDoc::new`], from an analysis of `text` already made.
+    pub fn from_analyzed(text: &'t str, analyzed: Analyzed, config: &AlignConfig) -> AlignDoc<'t> {
         let stemmer = Stemmer::create(Algorithm::English);
         let tokens = analyzed.tokens;
         let mut exact = Vec::with_capacity(tokens.len());
@@ -992,28 +996,23 @@ fn grow(
     };
     let first_inner = positions.partition_point(|&i| i < inner.start);
     let end_inner = positions.partition_point(|&i| i < inner.end);
-    let mut start = inner.start;
-    let (mut seen, mut hit) = (0usize, 0usize);
-    for k in (0..first_inner).rev() {
-        seen += 1;
-        if hits[k] {
-            hit += 1;
-            if hit as f64 >= share * seen as f64 {
-                start = positions[k];
+    // The farthest content word, walking away from the anchor, that is a
+    // hit and keeps the running share of hits at `share` or above.
+    let farthest = |walk: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+        let (mut seen, mut hit, mut best) = (0usize, 0usize, None);
+        for k in walk {
+            seen += 1;
+            if hits[k] {
+                hit += 1;
+                if hit as f64 >= share * seen as f64 {
+                    best = Some(positions[k]);
+                }
             }
         }
-    }
-    let mut end = inner.end;
-    let (mut seen, mut hit) = (0usize, 0usize);
-    for k in end_inner..positions.len() {
-        seen += 1;
-        if hits[k] {
-            hit += 1;
-            if hit as f64 >= share * seen as f64 {
-                end = positions[k] + 1;
-            }
-        }
-    }
+        best
+    };
+    let start = farthest(&mut (0..first_inner).rev()).unwrap_or(inner.start);
+    let end = farthest(&mut (end_inner..positions.len())).map_or(inner.end, |i| i + 1);
     start..end
 }
 

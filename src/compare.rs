@@ -666,7 +666,8 @@ pub fn compare(docs: Vec<InputDoc>, config: &CompareConfig) -> Result<Comparison
     };
     let align_docs: Vec<AlignDoc> = docs
         .par_iter()
-        .map(|d| AlignDoc::new(&d.text, &align_config))
+        .zip(&analyses)
+        .map(|(d, a)| AlignDoc::from_analyzed(&d.text, a.analyzed.clone(), &align_config))
         .collect();
     let aligned: Vec<((u32, u32), Vec<PassagePair>)> = pair_list
         .par_iter()
