@@ -7,6 +7,7 @@ mod align_cli;
 mod bad_input;
 mod compare_cli;
 mod corpus;
+mod golden;
 mod pan_cli;
 mod properties;
 // --- crawl-scale dedup (issue 4) ---
