@@ -109,9 +109,16 @@ fn pan_and_plagdet_on_a_small_corpus() {
         all.extend(std::fs::read(p).unwrap());
     }
     golden("pan.xml", &all);
-    // The detections scored against themselves and against one truth file.
+    // The detections scored against the truth of two pairs: one with a
+    // detection (taken as its truth), one without.
     std::fs::create_dir_all(f.path("truth")).unwrap();
-    std::fs::copy(&outs[0], f.path("truth").join(outs[0].file_name().unwrap())).unwrap();
+    let with = outs
+        .iter()
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("<feature"))
+        .expect("a pair with a detection");
+    for p in [with, &outs[0]] {
+        std::fs::copy(p, f.path("truth").join(p.file_name().unwrap())).unwrap();
+    }
     golden(
         "plagdet.txt",
         &stdout_of(f.dir.path(), &["plagdet", "truth", "out"]),
