@@ -8,8 +8,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use syndic::compare::{compare, CompareConfig, InputDoc, Kind};
-use syndic::input::{load_paths, LoadOptions};
+use syndic::compare::{compare, CompareConfig, Kind};
+use syndic::source::InputDoc;
+use syndic::source::{load_paths, LoadOptions};
 
 fn bench(c: &mut Criterion) {
     let config = CompareConfig::default();

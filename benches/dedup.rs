@@ -8,7 +8,7 @@
 //! cargo bench --bench dedup -- --docs 100000 --runs 1
 //! ```
 //!
-//! The crawl is made once with the library's `syndic::synth` and kept in
+//! The crawl is made once with the library's `syndic::dedup::synth` and kept in
 //! `benches/data/crawl-N/` (the same place `benches/peers/run.sh` uses).
 //! Figures are medians. The benchmark fails when the clusters fall below
 //! precision 0.99 or recall 0.95, when 1 and 2 threads give different
@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use syndic::dedup::synth::{Crawl, CrawlConfig};
 use syndic::dedup::{DocumentSigner, SignScratch};
-use syndic::synth::{Crawl, CrawlConfig};
 
 const PRECISION_FLOOR: f64 = 0.99;
 const RECALL_FLOOR: f64 = 0.95;
@@ -98,7 +98,7 @@ fn end_to_end(corpus: &Path, truth: &Path, threads: usize, pin: bool) -> EndToEn
     )
     .expect("stats.json is JSON");
     let clusters_path = out.path().join("o/clusters.jsonl");
-    let eval = syndic::eval::evaluate(&clusters_path, truth, 0.8, 0.05).expect("eval");
+    let eval = syndic::dedup::eval::evaluate(&clusters_path, truth, 0.8, 0.05).expect("eval");
     EndToEnd {
         seconds,
         peak_rss: stats["peak_rss_bytes"].as_u64().unwrap_or(0),

@@ -71,7 +71,7 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..runs.max(1) {
         let start = Instant::now();
-        let summary = pan::run(&paths, &config).expect("run");
+        let summary = pan::run(&paths, &config, &syndic::report::write_pan_file).expect("run");
         times.push(start.elapsed().as_secs_f64());
         assert!(summary.failed.is_empty(), "{:?}", summary.failed);
         println!(

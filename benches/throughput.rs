@@ -6,8 +6,8 @@ mod synth;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rayon::prelude::*;
-use syndic::minhash::{MinHashParams, MinHasher};
-use syndic::shingle::Shingler;
+use syndic::sketch::minhash::{MinHashParams, MinHasher};
+use syndic::sketch::shingle::Shingler;
 use syndic::text::{Analyzed, Tokens};
 
 fn shingle_sets(shingler: &Shingler, docs: &[(String, String)]) -> Vec<Vec<u64>> {

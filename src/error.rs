@@ -1,5 +1,6 @@
 //! The crate's one error type.
 
+use std::fmt;
 use std::path::PathBuf;
 
 /// Everything that can go wrong in syndic's library.
@@ -111,7 +112,7 @@ pub enum Error {
         /// The file (or `<stdin>`).
         path: PathBuf,
         /// Where in the file.
-        position: crate::records::Position,
+        position: Position,
         /// What is wrong.
         reason: String,
     },
@@ -137,3 +138,32 @@ pub enum Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where a record is in its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// The source as a whole (it could not be opened or read).
+    File,
+    /// 1-based line of a JSON Lines file (after decompression).
+    Line(u64),
+    /// 1-based row of a Parquet file.
+    Row(u64),
+    /// 1-based WARC record and the line its header starts on.
+    Record {
+        /// Record number.
+        number: u64,
+        /// 1-based line of `WARC/1.x`.
+        line: u64,
+    },
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::File => f.write_str("file"),
+            Position::Line(l) => write!(f, "line {l}"),
+            Position::Row(r) => write!(f, "row {r}"),
+            Position::Record { number, line } => write!(f, "record {number} (line {line})"),
+        }
+    }
+}

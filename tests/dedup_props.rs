@@ -6,8 +6,8 @@ use std::io::Write;
 
 use proptest::prelude::*;
 use syndic::dedup::{dedup, DedupConfig, NoProgress, Verify};
-use syndic::records::{ReadOptions, Source};
-use syndic::shingle::{self, Shingler};
+use syndic::sketch::shingle::{self, Shingler};
+use syndic::source::{ReadOptions, Source};
 use syndic::text::Tokens;
 
 /// Stories of random words and copies of them with a few edits.

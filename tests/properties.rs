@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use proptest::prelude::*;
-use syndic::minhash::{MinHashParams, MinHasher};
-use syndic::shingle::{self, Shingler};
+use syndic::sketch::minhash::{MinHashParams, MinHasher};
+use syndic::sketch::shingle::{self, Shingler};
 use syndic::text::{split_sentences, Analyzed, Tokens};
 
 fn hasher(k: usize, seed: u64) -> MinHasher {

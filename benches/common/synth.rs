@@ -1,6 +1,6 @@
 //! The synthetic news generator now lives in the library
-//! (`syndic::synth`), where `syndic synth` uses it too.
+//! (`syndic::dedup::synth`), where `syndic synth` uses it too.
 
 #![allow(unused_imports)]
 
-pub use syndic::synth::*;
+pub use syndic::dedup::synth::*;

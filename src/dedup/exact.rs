@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::pass::{check_same, run_pass, PassInput, PassSummary};
 use super::Progress;
 use crate::error::Result;
-use crate::shingle::{self, Shingler};
+use crate::sketch::shingle::{self, Shingler};
 use crate::text::for_each_word;
 
 /// The word shingle set of a text, as [`Shingler::shingle_set`] of its

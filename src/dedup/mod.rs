@@ -1,7 +1,7 @@
 //! Crawl-scale near-duplicate detection: `syndic dedup`.
 //!
 //! 1. **Read and sign** (one streaming pass): records come in batches
-//!    ([`crate::records`]); each batch is tokenized, shingled and MinHashed
+//!    ([`crate::source`]); each batch is tokenized, shingled and MinHashed
 //!    in parallel; only the signature and the id of each document are kept.
 //! 2. **LSH**, band by band: the band hashes of all documents are computed,
 //!    sorted, and documents with equal hashes become candidate pairs. Banding
@@ -20,10 +20,12 @@
 //! collects in input order or sorts, and union-find roots are the smallest
 //! document number.
 
+pub mod eval;
 mod exact;
 mod pass;
 mod sign;
 mod store;
+pub mod synth;
 
 pub use sign::{DocumentSigner, SignScratch};
 
@@ -33,12 +35,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::lsh::{band_hash, LshParams};
-use crate::records::{RawKind, ReadOptions, SkipLog, Source};
-use crate::shingle::Shingler;
+use crate::sketch::lsh::{band_hash, LshParams};
+use crate::sketch::shingle::Shingler;
+use crate::source::{RawKind, ReadOptions, SkipLog, Source};
 
+use crate::util::{round4, UnionFind};
 use pass::{check_same, run_pass, PassInput, PassSummary};
-use store::{estimate, DocStore, UnionFind};
+use store::{estimate, DocStore};
 
 /// Default similarity threshold of `syndic dedup`.
 pub const DEFAULT_THRESHOLD: f64 = 0.8;
@@ -114,9 +117,9 @@ pub struct DedupConfig {
 impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {
-            shingle: crate::shingle::DEFAULT_DOCUMENT_SHINGLE,
-            permutations: crate::minhash::DEFAULT_PERMUTATIONS,
-            seed: crate::compare::DEFAULT_SEED,
+            shingle: crate::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE,
+            permutations: crate::sketch::minhash::DEFAULT_PERMUTATIONS,
+            seed: crate::DEFAULT_SEED,
             threshold: DEFAULT_THRESHOLD,
             verify: Verify::Auto,
             read: ReadOptions::default(),
@@ -724,7 +727,7 @@ pub fn dedup(
             bucket_window: BUCKET_WINDOW,
             text_field: config.read.text_field.to_string(),
             id_field: config.read.id_field.as_ref().map(|f| f.to_string()),
-            scheme: crate::minhash::SCHEME,
+            scheme: crate::sketch::minhash::SCHEME,
         },
         work,
         seconds: Seconds {
@@ -784,11 +787,6 @@ fn uncertain_pairs(
         }
     }
     out
-}
-
-/// Rounds to 4 decimals (as every float in syndic's outputs).
-pub fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
 }
 
 /// How many surviving records [`Deduped::write_survivors`] wrote.

@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::Progress;
 use crate::error::{Error, Result};
-use crate::records::{ReadOptions, Reader, RecordBatch, SkipLog, Source};
+use crate::source::{ReadOptions, Reader, RecordBatch, SkipLog, Source};
 
 /// Records per batch at most (besides the byte budget).
 const BATCH_RECORDS: usize = 1 << 16;

@@ -3,8 +3,8 @@
 //! document once they have grown).
 
 use crate::error::Result;
-use crate::minhash::{MinHashParams, MinHasher};
-use crate::shingle::Shingler;
+use crate::sketch::minhash::{MinHashParams, MinHasher};
+use crate::sketch::shingle::Shingler;
 use crate::text::for_each_word;
 
 /// Turns a document's text into its MinHash values: the words of

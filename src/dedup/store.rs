@@ -95,42 +95,6 @@ pub(crate) fn estimate(a: &[u32], b: &[u32]) -> f64 {
     equal as f64 / a.len() as f64
 }
 
-/// Union-find over document numbers whose root is always the smallest
-/// member, so the root of a cluster is its earliest document.
-#[derive(Clone)]
-pub(crate) struct UnionFind {
-    parent: Vec<u32>,
-}
-
-impl UnionFind {
-    pub(crate) fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-        }
-    }
-
-    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
-        // Path halving.
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
-            x = self.parent[x as usize];
-        }
-        x
-    }
-
-    /// Joins the sets of `a` and `b`; true if they were apart.
-    pub(crate) fn union(&mut self, a: u32, b: u32) -> bool {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return false;
-        }
-        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        self.parent[hi as usize] = lo;
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,19 +119,5 @@ mod tests {
             assert_eq!(s.signature(i), [i, i + 1, i + 2]);
             assert_eq!(s.is_empty_doc(i), i % 7 == 0);
         }
-    }
-
-    #[test]
-    fn union_find_root_is_the_smallest() {
-        let mut u = UnionFind::new(6);
-        assert!(u.union(4, 5));
-        assert!(u.union(5, 2));
-        assert!(!u.union(4, 2));
-        assert!(u.union(3, 1));
-        assert_eq!(u.find(5), 2);
-        assert_eq!(u.find(3), 1);
-        assert!(u.union(1, 4));
-        assert_eq!(u.find(5), 1);
-        assert_eq!(u.find(0), 0);
     }
 }

@@ -5,7 +5,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::dedup::{round4, DedupStats, Deduped};
+use crate::dedup::{DedupStats, Deduped};
+use crate::util::round4;
 
 #[derive(Serialize)]
 struct ClusterLine<'a> {
@@ -80,7 +81,7 @@ fn round_floats(v: &mut serde_json::Value) {
 /// `syndic eval`'s report: a few lines of text, or one JSON object.
 pub fn write_eval(
     out: &mut dyn Write,
-    report: &crate::eval::EvalReport,
+    report: &crate::dedup::eval::EvalReport,
     json: bool,
 ) -> std::io::Result<()> {
     if json {

@@ -1,17 +1,25 @@
-//! Report writers: a terminal-friendly text report and JSON (the format is
-//! documented in `docs/report.md`). Serialization lives only here.
+//! Every writer of results: the text and JSON reports of `compare` and
+//! `align` (the JSON format is documented in `docs/report.md`), plagdet
+//! scores, PAN detection XML and the dedup outputs. Serialization lives
+//! only here.
+//!
+//! In: the result types of the analyses (each analysis owns its types). Out:
+//! bytes on a [`Write`]. Nothing here computes a figure; writing files
+//! atomically is [`crate::util::write_atomically`].
 
-mod json;
-mod text;
-// --- dedup outputs (issue 4) ---
 pub mod dedup;
+mod json;
+mod pan;
+mod text;
 
 use std::io::Write;
 
 pub use json::write_json;
+pub use pan::{write_pan_file, write_pan_xml};
 pub use text::write_text;
 
-use crate::compare::{Alignment, Comparison};
+use crate::align::Alignment;
+use crate::compare::Comparison;
 use crate::pan::plagdet::Score;
 
 /// Output format.
@@ -86,54 +94,11 @@ pub fn write(out: &mut dyn Write, comparison: &Comparison, format: Format) -> st
     }
 }
 
-/// Writes a file atomically: to a temporary file beside `path`, synced, then
-/// renamed into place, so an interrupted run never leaves a file that looks
-/// complete. The file gets the permissions of the file it replaces, or 0644.
-pub fn write_atomically(
-    path: &std::path::Path,
-    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> crate::Result<()> {
-    use crate::Error;
-    let io = |source: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".syndic-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|source| Error::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    {
-        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
-        f(&mut out).map_err(io)?;
-        out.flush().map_err(io)?;
-    }
-    // tempfile creates 0600 files; an output should get the permissions of
-    // the file it replaces, or ordinary ones.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let perms = std::fs::metadata(path)
-            .map(|m| m.permissions())
-            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-        tmp.as_file().set_permissions(perms).map_err(io)?;
-    }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::{compare, CompareConfig, InputDoc};
+    use crate::compare::{compare, CompareConfig};
+    use crate::source::InputDoc;
 
     fn sample() -> Comparison {
         let s =

@@ -1,7 +1,7 @@
 use std::io::Write;
 
-use crate::align::Edit;
-use crate::compare::{Alignment, Comparison, Kind, Passage};
+use crate::align::{Alignment, Edit, Passage};
+use crate::compare::{Comparison, Kind};
 
 /// Largest number of documents shown as a similarity matrix; above it the
 /// most similar pairs are listed instead.

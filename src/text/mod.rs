@@ -1,7 +1,7 @@
 //! Text: Unicode normalization, word tokens and sentences, each with its byte
 //! span in the original text.
 //!
-//! Nothing here hashes; [`crate::shingle`] turns normalized tokens into
+//! Nothing here hashes; [`crate::sketch::shingle`] turns normalized tokens into
 //! hashes. Matching works on *normalized* tokens (NFKC, case-folded, quotes and
 //! dashes unified, punctuation stripped) while every token and sentence keeps
 //! the half-open byte [`Span`] of the original text it came from, so a report
@@ -17,37 +17,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 pub use sentence::split_sentences;
 
-/// A half-open byte range `start..end` into an original text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
-pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-impl Span {
-    /// A new span; `start <= end`.
-    pub fn new(start: usize, end: usize) -> Span {
-        debug_assert!(start <= end);
-        Span { start, end }
-    }
-
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-
-    /// True if the span covers no byte.
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
-    }
-
-    /// The text this span covers in `source`.
-    pub fn slice<'a>(&self, source: &'a str) -> &'a str {
-        &source[self.start..self.end]
-    }
-}
+use crate::util::Span;
 
 /// Maps a character of an already NFKC-normalized, lower-cased string to the
 /// form used for matching: typographic quotes become ASCII quotes and all
@@ -265,52 +235,6 @@ impl Analyzed {
             })
             .collect();
         Analyzed { tokens, sentences }
-    }
-}
-
-/// Maps byte offsets to 1-based line numbers. A line ends at `\n`, `\r\n`
-/// or a lone `\r` (old Mac files), as in the sentence splitter.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    /// Offset of the last byte of every line terminator.
-    newlines: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes the line breaks of `text`.
-    pub fn new(text: &str) -> LineIndex {
-        let b = text.as_bytes();
-        let newlines = b
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &c)| {
-                (c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n'))).then_some(i)
-            })
-            .collect();
-        LineIndex { newlines }
-    }
-
-    /// The 1-based line containing byte `offset`.
-    pub fn line(&self, offset: usize) -> usize {
-        self.newlines.partition_point(|&nl| nl < offset) + 1
-    }
-
-    /// The longest line: (1-based line number, length in bytes).
-    pub fn longest_line(&self, text_len: usize) -> (usize, usize) {
-        let mut best = (1, 0);
-        let mut start = 0;
-        for (i, &nl) in self
-            .newlines
-            .iter()
-            .chain(std::iter::once(&text_len))
-            .enumerate()
-        {
-            if nl - start > best.1 {
-                best = (i + 1, nl - start);
-            }
-            start = nl + 1;
-        }
-        best
     }
 }
 
@@ -610,14 +534,6 @@ mod tests {
     }
 
     #[test]
-    fn carriage_return_line_endings() {
-        let idx = LineIndex::new("a\rb\r\nc\nd");
-        assert_eq!(idx.line(2), 2);
-        assert_eq!(idx.line(5), 3);
-        assert_eq!(idx.line(7), 4);
-    }
-
-    #[test]
     fn for_each_word_gives_the_tokens() {
         for text in [
             "“Don’t” — said the U.S. envoy, ﬁnally; 20% of 3.5 ÉLAN",
@@ -715,15 +631,5 @@ mod tests {
         fn fast_path_equals_unicode_path_on_any_text(text in "\\PC{0,80}") {
             proptest::prop_assert_eq!(fast(&text), reference(&text));
         }
-    }
-
-    #[test]
-    fn line_index() {
-        let text = "a\nbb\n\nccc";
-        let idx = LineIndex::new(text);
-        assert_eq!(idx.line(0), 1);
-        assert_eq!(idx.line(2), 2);
-        assert_eq!(idx.line(6), 4);
-        assert_eq!(idx.longest_line(text.len()), (4, 3));
     }
 }

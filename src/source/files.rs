@@ -5,13 +5,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::check::{check_text, DEFAULT_MAX_LINE_BYTES};
+use super::walk::files_under;
 use crate::error::{Error, Result};
-use crate::text::LineIndex;
 
 /// File extensions (lower case) that a directory walk picks up.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md"];
-/// Default limit on the length of one line, in bytes.
-pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 
 /// One document to analyse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,35 +108,16 @@ fn push_file(loaded: &mut Loaded, path: &Path, opts: LoadOptions) {
 /// Text files under `dir`, sorted by name, and the entries that could not be
 /// read (which do not stop the walk).
 fn text_files_in(dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                errors.push(Error::Io {
-                    path: e.path().unwrap_or(dir).to_path_buf(),
-                    source: e
-                        .into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
-                });
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let ext = entry
-            .path()
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        if ext.is_some_and(|e| TEXT_EXTENSIONS.contains(&e.as_str())) {
-            files.push(entry.into_path());
+    let text = |p: &Path| {
+        p.extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.as_str()))
+    };
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    for entry in files_under(dir, text) {
+        match entry {
+            Ok(p) => files.push(p),
+            Err(e) => errors.push(e),
         }
     }
     (files, errors)
@@ -149,7 +129,7 @@ pub fn read_document(path: &Path, opts: LoadOptions) -> Result<InputDoc> {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = check_text(path, bytes, opts)?;
+    let text = check_text(path, bytes, opts.max_line_bytes)?;
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -159,46 +139,6 @@ pub fn read_document(path: &Path, opts: LoadOptions) -> Result<InputDoc> {
         path: path.display().to_string(),
         text,
     })
-}
-
-/// Validates raw bytes as an analysable text.
-pub fn check_text(path: &Path, bytes: Vec<u8>, opts: LoadOptions) -> Result<String> {
-    let line_of =
-        |bytes: &[u8], offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(Error::Binary {
-            path: path.to_path_buf(),
-            line: line_of(&bytes, offset),
-            offset,
-        });
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            return Err(Error::InvalidUtf8 {
-                path: path.to_path_buf(),
-                line: line_of(&bytes, offset),
-                offset,
-            });
-        }
-    };
-    if text.trim().is_empty() {
-        return Err(Error::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    let (line, len) = LineIndex::new(&text).longest_line(text.len());
-    if len > opts.max_line_bytes {
-        return Err(Error::LineTooLong {
-            path: path.to_path_buf(),
-            line,
-            len,
-            limit: opts.max_line_bytes,
-        });
-    }
-    Ok(text)
 }
 
 /// Gives documents that share a file stem their path as id instead, and
@@ -230,11 +170,7 @@ mod tests {
     use super::*;
 
     fn check(bytes: &[u8]) -> Result<String> {
-        check_text(
-            Path::new("x.txt"),
-            bytes.to_vec(),
-            LoadOptions { max_line_bytes: 10 },
-        )
+        check_text(Path::new("x.txt"), bytes.to_vec(), 10)
     }
 
     #[test]

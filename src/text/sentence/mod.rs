@@ -111,7 +111,7 @@
 //!       `Cold War". Only …`) ends the sentence before a capitalised word, a
 //!       digit (`in 2014. 2015 was worse.`), a currency sign or other symbol.
 
-use crate::text::Span;
+use crate::util::Span;
 
 /// Splits `text` into sentences and returns them in order as half-open byte
 /// spans into `text`.

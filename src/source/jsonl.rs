@@ -7,7 +7,8 @@ use std::io::BufRead;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::{read_line, utf8, Bad, Compression, Ctx, Position, RawKind, RecordBatch, Step};
+use super::records::{read_line, utf8, Bad, Compression, Ctx, RawKind, RecordBatch, Step};
+use crate::error::Position;
 use crate::error::{Error, Result};
 
 /// A dotted field path such as `meta.url`: each part is a key of a nested
@@ -393,7 +394,7 @@ impl<'de> Visitor<'de> for Target<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::ReadOptions;
+    use crate::source::ReadOptions;
 
     fn run(
         line: &str,

@@ -12,7 +12,8 @@ use parquet::data_type::{ByteArrayType, DataType, Int32Type, Int64Type};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::reader::RowIter;
 
-use super::{Bad, Ctx, Position, RawKind, ReadOptions, RecordBatch, Step};
+use super::records::{Bad, Ctx, RawKind, ReadOptions, RecordBatch, Step};
+use crate::error::Position;
 
 /// Rows decoded per read.
 const SLICE: usize = 1024;
@@ -106,7 +107,7 @@ impl ParquetReader {
         };
         let file = open().map_err(|e| unreadable(name, Position::File, e))?;
         let schema = file.metadata().file_metadata().schema_descr_ptr();
-        let find = |field: &super::FieldPath| -> Option<usize> {
+        let find = |field: &super::jsonl::FieldPath| -> Option<usize> {
             (0..schema.num_columns()).find(|&i| schema.column(i).path().parts() == field.parts())
         };
         let columns = || {

@@ -205,8 +205,8 @@ impl Default for CrawlConfig {
     fn default() -> Self {
         CrawlConfig {
             docs: 10_000,
-            seed: crate::compare::DEFAULT_SEED,
-            shingle: crate::shingle::DEFAULT_DOCUMENT_SHINGLE,
+            seed: crate::DEFAULT_SEED,
+            shingle: crate::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE,
             target_bytes: 2_800,
         }
     }
@@ -542,7 +542,8 @@ impl Crawl {
     /// document: `(position a, position b, jaccard)` with `a < b`.
     pub fn truth(&self) -> crate::Result<Vec<(u32, u32, f64)>> {
         use rayon::prelude::*;
-        let shingler = crate::shingle::Shingler::new(self.config.shingle, self.config.seed)?;
+        let shingler =
+            crate::sketch::shingle::Shingler::new(self.config.shingle, self.config.seed)?;
         let mut pairs: Vec<(u32, u32, f64)> = self
             .stories
             .par_iter()
@@ -574,7 +575,7 @@ impl Crawl {
                         out.push((
                             positions[i],
                             positions[j],
-                            crate::shingle::jaccard(&sets[i], &sets[j]),
+                            crate::sketch::shingle::jaccard(&sets[i], &sets[j]),
                         ));
                     }
                 }

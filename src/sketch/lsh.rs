@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::error::{Error, Result};
-use crate::minhash::Signature;
+use crate::sketch::minhash::Signature;
 
 /// Banding parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -270,7 +270,7 @@ impl LshParams {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::minhash::{MinHashParams, MinHasher};
+    use crate::sketch::minhash::{MinHashParams, MinHasher};
 
     #[test]
     fn params_fit_in_permutations_and_place_the_s_curve_near_the_threshold() {

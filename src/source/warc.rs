@@ -10,7 +10,8 @@
 
 use std::io::{BufRead, Read};
 
-use super::{read_line, utf8, Bad, Compression, Ctx, Position, RawKind, RecordBatch, Step};
+use super::records::{read_line, utf8, Bad, Compression, Ctx, RawKind, RecordBatch, Step};
+use crate::error::Position;
 
 /// Longest header block accepted (WARC headers are a few hundred bytes).
 const MAX_HEADER_BYTES: usize = 1 << 20;

@@ -19,19 +19,17 @@
 //! goes on; a fault that ends a file (a truncated `.gz`, an unreadable
 //! Parquet file) skips the rest of that file.
 
-mod jsonl;
-mod pq;
-mod warc;
-
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use super::walk::files_under;
+use crate::error::{Error, Position, Result};
 
-pub use jsonl::FieldPath;
+use super::jsonl::FieldPath;
+use super::{jsonl, parquet as pq, warc};
 
 /// Name shown for standard input in messages and default ids.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -88,35 +86,6 @@ impl InputFormat {
     }
 }
 
-/// Where a record is in its source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Position {
-    /// The source as a whole (it could not be opened or read).
-    File,
-    /// 1-based line of a JSON Lines file (after decompression).
-    Line(u64),
-    /// 1-based row of a Parquet file.
-    Row(u64),
-    /// 1-based WARC record and the line its header starts on.
-    Record {
-        /// Record number.
-        number: u64,
-        /// 1-based line of `WARC/1.x`.
-        line: u64,
-    },
-}
-
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Position::File => f.write_str("file"),
-            Position::Line(l) => write!(f, "line {l}"),
-            Position::Row(r) => write!(f, "row {r}"),
-            Position::Record { number, line } => write!(f, "record {number} (line {line})"),
-        }
-    }
-}
-
 /// One input: a file, or standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -158,29 +127,12 @@ pub fn expand_inputs(paths: &[PathBuf], format: Option<InputFormat>) -> Result<V
         }
         if path.is_dir() {
             let before = out.len();
-            let walker = walkdir::WalkDir::new(path)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for entry in walker {
-                let entry = entry.map_err(|e| Error::Io {
-                    path: e.path().unwrap_or(path).to_path_buf(),
-                    source: e
-                        .into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
-                })?;
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let Some(found) = InputFormat::from_name(entry.path()) else {
-                    continue;
-                };
+            for entry in files_under(path, |p| InputFormat::from_name(p).is_some()) {
+                let entry = entry?;
+                let found = InputFormat::from_name(&entry).expect("kept by the walk");
                 out.push(Source {
-                    name: entry.path().display().to_string(),
-                    path: Some(entry.path().to_path_buf()),
+                    name: entry.display().to_string(),
+                    path: Some(entry),
                     format: Some(format.unwrap_or(found)),
                 });
             }
@@ -244,11 +196,11 @@ pub enum RawKind {
 /// Records read so far, stored in arenas: no allocation per record.
 #[derive(Debug, Default)]
 pub struct RecordBatch {
-    text: String,
+    pub(super) text: String,
     text_ends: Vec<usize>,
-    ids: String,
+    pub(super) ids: String,
     id_ends: Vec<usize>,
-    raw: Vec<u8>,
+    pub(super) raw: Vec<u8>,
     raw_ends: Vec<usize>,
     raw_kinds: Vec<RawKind>,
     sources: Vec<u32>,
@@ -360,7 +312,13 @@ impl RecordBatch {
         self.raw.truncate(end(&self.raw_ends));
     }
 
-    fn commit(&mut self, source: usize, position: Position, kind: RawKind, keep_raw: bool) {
+    pub(super) fn commit(
+        &mut self,
+        source: usize,
+        position: Position,
+        kind: RawKind,
+        keep_raw: bool,
+    ) {
         self.text_ends.push(self.text.len());
         self.id_ends.push(self.ids.len());
         if keep_raw {
@@ -796,7 +754,7 @@ pub(crate) fn read_line(
             }
             break;
         }
-        let (chunk, done) = match memchr(b'\n', available) {
+        let (chunk, done) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..=i], true),
             None => (available, false),
         };
@@ -827,16 +785,12 @@ pub(crate) fn read_line(
     Ok(Some(Ok(())))
 }
 
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    memchr::memchr(needle, hay)
-}
-
 /// Checks that `bytes` are UTF-8; the message names the offending offset.
 pub(crate) fn utf8<'a>(bytes: &'a [u8], what: &str) -> std::result::Result<&'a str, String> {
-    std::str::from_utf8(bytes).map_err(|e| {
+    super::check::utf8(bytes).map_err(|f| {
         format!(
             "invalid UTF-8 in {what} at byte {} (convert the input to UTF-8, or --skip-bad)",
-            e.valid_up_to()
+            f.offset
         )
     })
 }
@@ -862,13 +816,14 @@ fn read_text_file(
             ),
         ));
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let text = super::check::utf8(&bytes).map_err(|f| {
         Bad::fatal(
             ctx.name,
-            Position::Line(line as u64),
-            format!("invalid UTF-8 at byte {offset} (convert the file to UTF-8, or --skip-bad)"),
+            Position::Line(f.line as u64),
+            format!(
+                "invalid UTF-8 at byte {} (convert the file to UTF-8, or --skip-bad)",
+                f.offset
+            ),
         )
     })?;
     batch.text.push_str(text);

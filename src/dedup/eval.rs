@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
 
+use crate::error::Position;
 use crate::error::{Error, Result};
-use crate::records::Position;
 
 /// Scores of a clustering.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -1,59 +1,6 @@
-//! Passage alignment: which spans of one document were reused in another,
-//! with exact offsets on both sides and how they were edited.
-//!
-//! This is the text-alignment task of the PAN plagiarism-detection
-//! competitions. The method follows the seed–extend–filter scheme of the best
-//! published system (Sanchez-Perez, Sidorov and Gelbukh, "A Winning Approach
-//! to Text Alignment for Text Reuse Detection at PAN 2014"), with a word-level
-//! boundary step of our own so that verbatim copies get exact offsets:
-//!
-//! 1. **Units.** Each document is split into sentences ([`crate::text`]); a
-//!    sentence with fewer than [`AlignConfig::min_unit_terms`] content words
-//!    is joined to the next one. Every word is normalized, stemmed (Snowball
-//!    English) and hashed with the seed; stopwords ([`crate::text::STOPWORDS`])
-//!    are not terms.
-//! 2. **Seeds.** A pair of units, one from each document, is a seed when the
-//!    tf·isf cosine of their hashed stems exceeds [`AlignConfig::seed_cosine`],
-//!    the Dice coefficient of their term sets exceeds
-//!    [`AlignConfig::seed_dice`], and they share at least
-//!    [`AlignConfig::min_shared_terms`] terms. isf is computed over the units
-//!    of both documents, so a phrase that recurs everywhere (a name, a title,
-//!    a formula) weighs little, the same principle as the comparer's
-//!    content-word rule. A unit pair that shares a word n-gram of
-//!    [`AlignConfig::ngram`] exact words (stopwords included) is a seed too:
-//!    that keeps short verbatim sentences whose terms are too few or too
-//!    common for the cosine.
-//! 3. **Extension.** Seeds are clustered by their unit positions: sorted by
-//!    one document, cut where the gap exceeds [`AlignConfig::max_gap`] units,
-//!    then each cluster by the other document, until no cut happens. A
-//!    cluster is one passage pair, from its first to its last unit on each
-//!    side. Passages may therefore span sentence boundaries, skip inserted
-//!    sentences and survive reordering inside the gap.
-//! 4. **Validation.** The tf·isf cosine of the two whole passages must reach
-//!    [`AlignConfig::validation`]; a cluster that fails is clustered again
-//!    with a smaller gap, down to [`AlignConfig::min_gap`], and dropped if it
-//!    still fails.
-//! 5. **Summaries.** A summary condenses a long source passage into a short
-//!    one: its seeds are dense on one side and sparse on the other. A second
-//!    clustering with [`AlignConfig::summary_gap`] runs; each of its passages
-//!    whose longer side is at least [`AlignConfig::summary_ratio`] times its
-//!    shorter side replaces the ordinary passages it overlaps.
-//! 6. **Overlaps.** Passages that overlap in either document keep the one with
-//!    the higher validation similarity.
-//! 7. **Boundaries.** Unit boundaries are sentence boundaries; a copy may
-//!    start or end inside a sentence. Each side is trimmed to the first and
-//!    last word whose stem occurs in the other side, then the two starts (and
-//!    ends) are extended outward word by word while the exact normalized words
-//!    agree. A verbatim copy thus gets the exact words; an obfuscated one keeps
-//!    its edited edges.
-//! 8. **Merging and filtering.** Passages that follow each other on both sides
-//!    within [`AlignConfig::merge_gap_words`] words are merged, so one reused
-//!    passage is reported once. Passages shorter than
-//!    [`AlignConfig::min_words`] words or [`AlignConfig::min_chars`]
-//!    characters on either side are dropped.
-//!
-//! Every passage carries its byte spans, character spans (for formats that
-//! count characters, like PAN), a similarity and an [`Edit`] label.
+//! The aligner's method: units, seeds, extension, validation, summaries,
+//! overlaps and word-level boundaries (see the module docs of
+//! [`crate::align`]).
 
 use std::ops::Range;
 
@@ -61,7 +8,8 @@ use ahash::{AHashMap, AHashSet};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::error::{Error, Result};
-use crate::text::{is_stopword, Analyzed, Span, Tokens};
+use crate::text::{is_stopword, Analyzed, Tokens};
+use crate::util::{lcs_len, lcs_pairs, multiset_overlap, round4, Span};
 
 /// Configuration of the aligner.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +50,7 @@ impl Default for AlignConfig {
     /// count.
     fn default() -> Self {
         AlignConfig {
-            seed: crate::compare::DEFAULT_SEED,
+            seed: crate::DEFAULT_SEED,
             min_unit_terms: 3,
             seed_cosine: 0.33,
             seed_dice: 0.33,
@@ -1016,38 +964,6 @@ fn grow(
     start..end
 }
 
-/// An order-preserving alignment of `a` and `b`: the matched index pairs of
-/// a longest common subsequence, in order.
-fn lcs_pairs(a: &[u64], b: &[u64]) -> Vec<(usize, usize)> {
-    let (n, m) = (a.len(), b.len());
-    let w = m + 1;
-    let mut t = vec![0u32; (n + 1) * w];
-    for i in 1..=n {
-        for j in 1..=m {
-            t[i * w + j] = if a[i - 1] == b[j - 1] {
-                t[(i - 1) * w + j - 1] + 1
-            } else {
-                t[(i - 1) * w + j].max(t[i * w + j - 1])
-            };
-        }
-    }
-    let mut out = Vec::with_capacity(t[n * w + m] as usize);
-    let (mut i, mut j) = (n, m);
-    while i > 0 && j > 0 {
-        if a[i - 1] == b[j - 1] && t[i * w + j] == t[(i - 1) * w + j - 1] + 1 {
-            out.push((i - 1, j - 1));
-            i -= 1;
-            j -= 1;
-        } else if t[(i - 1) * w + j] >= t[i * w + j - 1] {
-            i -= 1;
-        } else {
-            j -= 1;
-        }
-    }
-    out.reverse();
-    out
-}
-
 /// Trims `words` of a document (by `stems`) to the first and last content
 /// word whose stem occurs in `other`.
 fn trim(stems: &[u64], words: Range<usize>, other: &[u64]) -> Option<Range<usize>> {
@@ -1130,10 +1046,6 @@ fn extend_punctuation(text: &str, mut span: Span) -> Span {
     span
 }
 
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
 /// Sequence similarity `2·LCS/(|a|+|b|)` and the edit label of two word
 /// sequences.
 fn edit_label(a: &[u64], b: &[u64]) -> (f64, Edit) {
@@ -1151,60 +1063,6 @@ fn edit_label(a: &[u64], b: &[u64]) -> (f64, Edit) {
         Edit::Paraphrase
     };
     (sequence, edit)
-}
-
-fn multiset_overlap(a: &[u64], b: &[u64]) -> usize {
-    let mut counts: AHashMap<u64, i32> = AHashMap::new();
-    for &x in a {
-        *counts.entry(x).or_insert(0) += 1;
-    }
-    let mut n = 0;
-    for &y in b {
-        if let Some(c) = counts.get_mut(&y) {
-            if *c > 0 {
-                *c -= 1;
-                n += 1;
-            }
-        }
-    }
-    n
-}
-
-/// Length of the longest common subsequence, bit-parallel (Hyyrö 2004):
-/// `O(|a|·|b|/64)` word operations.
-pub fn lcs_len(a: &[u64], b: &[u64]) -> usize {
-    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if a.is_empty() {
-        return 0;
-    }
-    let words = a.len().div_ceil(64);
-    let mut masks: AHashMap<u64, Vec<u64>> = AHashMap::new();
-    for (i, &x) in a.iter().enumerate() {
-        masks.entry(x).or_insert_with(|| vec![0u64; words])[i / 64] |= 1u64 << (i % 64);
-    }
-    let mut v = vec![!0u64; words];
-    for y in b {
-        let Some(m) = masks.get(y) else { continue };
-        let mut carry = false;
-        for k in 0..words {
-            let u = v[k] & m[k];
-            let (s1, c1) = v[k].overflowing_add(u);
-            let (s2, c2) = s1.overflowing_add(carry as u64);
-            carry = c1 || c2;
-            v[k] = s2 | (v[k] & !u);
-        }
-    }
-    let mut zeros = 0usize;
-    for (k, &x) in v.iter().enumerate() {
-        let bits = if k + 1 == words && a.len() % 64 != 0 {
-            a.len() % 64
-        } else {
-            64
-        };
-        let mask = if bits == 64 { !0 } else { (1u64 << bits) - 1 };
-        zeros += (!x & mask).count_ones() as usize;
-    }
-    zeros
 }
 
 /// Merges passages that follow each other on both sides within `gap` words.
@@ -1237,56 +1095,6 @@ fn merge_adjacent(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lcs_oracle(a: &[u64], b: &[u64]) -> usize {
-        let mut dp = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-        for i in 1..=a.len() {
-            for j in 1..=b.len() {
-                dp[i][j] = if a[i - 1] == b[j - 1] {
-                    dp[i - 1][j - 1] + 1
-                } else {
-                    dp[i - 1][j].max(dp[i][j - 1])
-                };
-            }
-        }
-        dp[a.len()][b.len()]
-    }
-
-    #[test]
-    fn bit_parallel_lcs_matches_the_dynamic_programme() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        for _ in 0..300 {
-            let n = rng.gen_range(0..200);
-            let m = rng.gen_range(0..200);
-            let k = rng.gen_range(1..12u64);
-            let a: Vec<u64> = (0..n).map(|_| rng.gen_range(0..k)).collect();
-            let b: Vec<u64> = (0..m).map(|_| rng.gen_range(0..k)).collect();
-            assert_eq!(lcs_len(&a, &b), lcs_oracle(&a, &b), "{a:?} {b:?}");
-        }
-    }
-
-    #[test]
-    fn lcs_pairs_is_a_longest_common_subsequence() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
-        for _ in 0..200 {
-            let a: Vec<u64> = (0..rng.gen_range(0..60))
-                .map(|_| rng.gen_range(0..6))
-                .collect();
-            let b: Vec<u64> = (0..rng.gen_range(0..60))
-                .map(|_| rng.gen_range(0..6))
-                .collect();
-            let pairs = lcs_pairs(&a, &b);
-            assert_eq!(pairs.len(), lcs_oracle(&a, &b));
-            for w in pairs.windows(2) {
-                assert!(w[0].0 < w[1].0 && w[0].1 < w[1].1);
-            }
-            for &(i, j) in &pairs {
-                assert_eq!(a[i], b[j]);
-            }
-        }
-    }
 
     #[test]
     fn char_index_counts_characters() {

@@ -1,0 +1,69 @@
+//! Passage alignment: which spans of one document were reused in another,
+//! with exact offsets on both sides and how they were edited.
+//!
+//! This is the text-alignment task of the PAN plagiarism-detection
+//! competitions. The method follows the seed–extend–filter scheme of the best
+//! published system (Sanchez-Perez, Sidorov and Gelbukh, "A Winning Approach
+//! to Text Alignment for Text Reuse Detection at PAN 2014"), with a word-level
+//! boundary step of our own so that verbatim copies get exact offsets:
+//!
+//! 1. **Units.** Each document is split into sentences ([`crate::text`]); a
+//!    sentence with fewer than [`AlignConfig::min_unit_terms`] content words
+//!    is joined to the next one. Every word is normalized, stemmed (Snowball
+//!    English) and hashed with the seed; stopwords ([`crate::text::STOPWORDS`])
+//!    are not terms.
+//! 2. **Seeds.** A pair of units, one from each document, is a seed when the
+//!    tf·isf cosine of their hashed stems exceeds [`AlignConfig::seed_cosine`],
+//!    the Dice coefficient of their term sets exceeds
+//!    [`AlignConfig::seed_dice`], and they share at least
+//!    [`AlignConfig::min_shared_terms`] terms. isf is computed over the units
+//!    of both documents, so a phrase that recurs everywhere (a name, a title,
+//!    a formula) weighs little, the same principle as the comparer's
+//!    content-word rule. A unit pair that shares a word n-gram of
+//!    [`AlignConfig::ngram`] exact words (stopwords included) is a seed too:
+//!    that keeps short verbatim sentences whose terms are too few or too
+//!    common for the cosine.
+//! 3. **Extension.** Seeds are clustered by their unit positions: sorted by
+//!    one document, cut where the gap exceeds [`AlignConfig::max_gap`] units,
+//!    then each cluster by the other document, until no cut happens. A
+//!    cluster is one passage pair, from its first to its last unit on each
+//!    side. Passages may therefore span sentence boundaries, skip inserted
+//!    sentences and survive reordering inside the gap.
+//! 4. **Validation.** The tf·isf cosine of the two whole passages must reach
+//!    [`AlignConfig::validation`]; a cluster that fails is clustered again
+//!    with a smaller gap, down to [`AlignConfig::min_gap`], and dropped if it
+//!    still fails.
+//! 5. **Summaries.** A summary condenses a long source passage into a short
+//!    one: its seeds are dense on one side and sparse on the other. A second
+//!    clustering with [`AlignConfig::summary_gap`] runs; each of its passages
+//!    whose longer side is at least [`AlignConfig::summary_ratio`] times its
+//!    shorter side replaces the ordinary passages it overlaps.
+//! 6. **Overlaps.** Passages that overlap in either document keep the one with
+//!    the higher validation similarity.
+//! 7. **Boundaries.** Unit boundaries are sentence boundaries; a copy may
+//!    start or end inside a sentence. Each side is trimmed to the first and
+//!    last word whose stem occurs in the other side, then the two starts (and
+//!    ends) are extended outward word by word while the exact normalized words
+//!    agree. A verbatim copy thus gets the exact words; an obfuscated one keeps
+//!    its edited edges.
+//! 8. **Merging and filtering.** Passages that follow each other on both sides
+//!    within [`AlignConfig::merge_gap_words`] words are merged, so one reused
+//!    passage is reported once. Passages shorter than
+//!    [`AlignConfig::min_words`] words or [`AlignConfig::min_chars`]
+//!    characters on either side are dropped.
+//!
+//! Every passage carries its byte spans, character spans (for formats that
+//! count characters, like PAN), a similarity and an [`Edit`] label.
+//!
+//! In: two texts (or [`InputDoc`]s). Out: [`PassagePair`]s with word, byte
+//! and character spans, and in report form an [`Alignment`] of
+//! [`Passage`]s, which [`crate::report`] writes.
+
+mod method;
+mod passage;
+
+pub use method::{align, AlignConfig, AlignDoc, CharIndex, Edit, PassagePair, Side};
+pub use passage::{AlignedDocument, Aligner, Alignment, Passage, PassageSide};
+
+#[cfg(doc)]
+use crate::source::InputDoc;

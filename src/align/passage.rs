@@ -1,0 +1,171 @@
+//! Passages in report form, and the [`Aligner`] that makes them.
+
+use super::method::{align, AlignConfig, AlignDoc, Edit, PassagePair, Side};
+use crate::error::Result;
+use crate::source::InputDoc;
+use crate::text::Analyzed;
+use crate::util::{round4, union_len, LineIndex};
+
+/// The passage aligner, built once from a validated [`AlignConfig`].
+#[derive(Debug, Clone)]
+pub struct Aligner {
+    config: AlignConfig,
+}
+
+impl Aligner {
+    /// Validates `config`; an invalid setting is
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) naming it.
+    pub fn new(config: AlignConfig) -> Result<Aligner> {
+        config.validate()?;
+        Ok(Aligner { config })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &AlignConfig {
+        &self.config
+    }
+
+    /// Prepares one text for alignment (tokens, units, stems).
+    pub fn doc<'t>(&self, text: &'t str) -> AlignDoc<'t> {
+        AlignDoc::new(text, &self.config)
+    }
+
+    /// Prepares one text already analysed by [`Analyzed::new`].
+    pub fn doc_from_analyzed<'t>(&self, text: &'t str, analyzed: Analyzed) -> AlignDoc<'t> {
+        AlignDoc::from_analyzed(text, analyzed, &self.config)
+    }
+
+    /// The passages two prepared documents share.
+    pub fn align(&self, a: &AlignDoc, b: &AlignDoc) -> Vec<PassagePair> {
+        align(a, b, &self.config)
+    }
+
+    /// Aligns two documents: every passage they share, with offsets on both
+    /// sides and how it was edited.
+    pub fn align_documents(&self, a: &InputDoc, b: &InputDoc) -> Alignment {
+        let (da, db) = rayon::join(|| self.doc(&a.text), || self.doc(&b.text));
+        let pairs = self.align(&da, &db);
+        let (la, lb) = (LineIndex::new(&a.text), LineIndex::new(&b.text));
+        let passages: Vec<Passage> = pairs
+            .iter()
+            .map(|p| Passage::new(p, (&a.id, &a.text, &la), (&b.id, &b.text, &lb)))
+            .collect();
+        let summary = |d: &InputDoc, ad: &AlignDoc, ranges: Vec<std::ops::Range<usize>>| {
+            let words = ad.tokens().len();
+            let reused = union_len(ranges);
+            AlignedDocument {
+                id: d.id.clone(),
+                path: d.path.clone(),
+                bytes: d.text.len(),
+                chars: ad.char_index().char_offset(d.text.len()),
+                words,
+                reused_words: reused,
+                reused_fraction: if words == 0 {
+                    0.0
+                } else {
+                    round4(reused as f64 / words as f64)
+                },
+            }
+        };
+        Alignment {
+            a: summary(a, &da, pairs.iter().map(|p| p.a.words.clone()).collect()),
+            b: summary(b, &db, pairs.iter().map(|p| p.b.words.clone()).collect()),
+            passages,
+        }
+    }
+}
+
+/// One side of a reused passage.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PassageSide {
+    /// Document id.
+    pub doc: String,
+    /// 1-based line of the start.
+    pub line: usize,
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// Character (Unicode scalar value) offset of the start.
+    pub char_start: usize,
+    /// Character offset one past the end.
+    pub char_end: usize,
+    /// Words in the passage.
+    pub words: usize,
+    /// Exactly the bytes `start..end` of the document.
+    pub text: String,
+}
+
+/// A passage reused between two documents: aligned spans on both sides,
+/// possibly crossing sentence boundaries (see [`crate::align`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Passage {
+    /// How the passage was edited.
+    pub edit: Edit,
+    /// tf·isf cosine of the two sides' stemmed content words.
+    pub similarity: f64,
+    /// `2·LCS/(|a|+|b|)` of the two sides' normalized words.
+    pub sequence: f64,
+    /// The span in the first document of the pair.
+    pub a: PassageSide,
+    /// The span in the second.
+    pub b: PassageSide,
+}
+
+impl Passage {
+    /// Builds the report form of an aligned passage pair.
+    pub fn new(
+        p: &PassagePair,
+        (id_a, text_a, lines_a): (&str, &str, &LineIndex),
+        (id_b, text_b, lines_b): (&str, &str, &LineIndex),
+    ) -> Passage {
+        let side = |s: &Side, id: &str, text: &str, lines: &LineIndex| PassageSide {
+            doc: id.to_string(),
+            line: lines.line(s.span.start),
+            start: s.span.start,
+            end: s.span.end,
+            char_start: s.chars.start,
+            char_end: s.chars.end,
+            words: s.words.len(),
+            text: s.span.slice(text).to_string(),
+        };
+        Passage {
+            edit: p.edit,
+            similarity: p.similarity,
+            sequence: p.sequence,
+            a: side(&p.a, id_a, text_a, lines_a),
+            b: side(&p.b, id_b, text_b, lines_b),
+        }
+    }
+}
+
+/// One document of an [`Alignment`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlignedDocument {
+    /// Document id.
+    pub id: String,
+    /// Path as given.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// Size in characters.
+    pub chars: usize,
+    /// Word tokens.
+    pub words: usize,
+    /// Words inside a passage found in the other document.
+    pub reused_words: usize,
+    /// `reused_words / words`.
+    pub reused_fraction: f64,
+}
+
+/// The passages two documents share: the result of
+/// [`Aligner::align_documents`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Alignment {
+    /// The first document (`a` in every passage).
+    pub a: AlignedDocument,
+    /// The second document (`b`).
+    pub b: AlignedDocument,
+    /// Passages, by position in the first document.
+    pub passages: Vec<Passage>,
+}

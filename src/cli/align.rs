@@ -1,0 +1,56 @@
+//! `syndic align A B`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use syndic::align::{AlignConfig, Aligner};
+use syndic::source::{read_document, LoadOptions, DEFAULT_MAX_LINE_BYTES};
+
+use super::{emit, format_of, FormatArg};
+
+/// Options of `syndic align`.
+#[derive(Debug, clap::Args)]
+pub struct AlignOpts {
+    /// The first document (in PAN terms, the suspicious one).
+    pub a: PathBuf,
+    /// The second document (the source).
+    pub b: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Seed of the word hashes.
+    #[arg(long, default_value_t = syndic::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Shortest passage reported, in words on each side.
+    #[arg(long, default_value_t = AlignConfig::default().min_words, value_name = "N")]
+    pub min_words: usize,
+    /// Shortest passage reported, in characters on each side.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub min_chars: usize,
+    /// Write the report to FILE (atomically).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Reject files with a line longer than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES, value_name = "BYTES")]
+    pub max_line_bytes: usize,
+}
+
+pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
+    let load = LoadOptions {
+        max_line_bytes: o.max_line_bytes,
+    };
+    let a = read_document(&o.a, load)?;
+    let b = read_document(&o.b, load)?;
+    let aligner = Aligner::new(AlignConfig {
+        seed: o.seed,
+        min_words: o.min_words,
+        min_chars: o.min_chars,
+        ..AlignConfig::default()
+    })?;
+    let alignment = aligner.align_documents(&a, &b);
+    let format = format_of(o.format);
+    emit(o.output.as_deref(), |out| {
+        syndic::report::write_alignment(out, &alignment, format)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

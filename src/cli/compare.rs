@@ -1,0 +1,176 @@
+//! `syndic compare`, with the five sample articles built in.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use syndic::compare::{CompareConfig, Comparer, Skipped};
+use syndic::report::Format;
+use syndic::source::{load_paths, InputDoc, LoadOptions, DEFAULT_MAX_LINE_BYTES};
+
+use super::{emit, FormatArg};
+
+/// The five sample articles, built in so `syndic compare` works anywhere.
+const EMBEDDED_CORPUS: &[(&str, &str)] = &[
+    (
+        "000_2418eaf12bc7a03f",
+        include_str!("../../corpus/000_2418eaf12bc7a03f.txt"),
+    ),
+    (
+        "001_ed852534e1fcf919",
+        include_str!("../../corpus/001_ed852534e1fcf919.txt"),
+    ),
+    (
+        "002_7c5c3771152c00cc",
+        include_str!("../../corpus/002_7c5c3771152c00cc.txt"),
+    ),
+    (
+        "003_51106e80349272ef",
+        include_str!("../../corpus/003_51106e80349272ef.txt"),
+    ),
+    (
+        "004_8365b9acc8308324",
+        include_str!("../../corpus/004_8365b9acc8308324.txt"),
+    ),
+];
+
+/// Options of `syndic compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareOpts {
+    /// Files or directories (directories are searched for *.txt, *.text,
+    /// *.md). Default: corpus/ in the current directory, or the five sample
+    /// articles built into syndic if there is none.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Word n-gram size for whole documents.
+    #[arg(long, default_value_t = syndic::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
+    pub shingle: usize,
+    /// Word n-gram size for sentences (candidate search; pairs must share 3
+    /// of them, so keep it small: 1 to 3).
+    #[arg(long, default_value_t = syndic::sketch::shingle::DEFAULT_SENTENCE_SHINGLE, value_name = "N")]
+    pub sentence_shingle: usize,
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = syndic::sketch::minhash::DEFAULT_PERMUTATIONS, value_name = "K")]
+    pub permutations: usize,
+    /// Seed for hashing and MinHash; the same seed gives the same output.
+    #[arg(long, default_value_t = syndic::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Near-duplicate sentence threshold, in (0, 1): word-alignment
+    /// similarity 2·LCS/(|a|+|b|) of the two sentences.
+    #[arg(long, default_value_t = 0.45, value_name = "T")]
+    pub threshold: f64,
+    /// Containment of a shorter sentence in a longer one that makes it a
+    /// near duplicate (trimmed copy), in (0, 1].
+    #[arg(long, default_value_t = 0.8, value_name = "C")]
+    pub containment: f64,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Write the report to FILE (atomically: a temporary file, then rename).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Reject files with a line longer than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES, value_name = "BYTES")]
+    pub max_line_bytes: usize,
+}
+
+/// Everything `syndic compare` needs, resolved from [`CompareOpts`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Inputs; empty means the default corpus.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    pub format: Format,
+    /// Comparer settings.
+    pub compare: CompareConfig,
+    /// Loader settings.
+    pub load: LoadOptions,
+    /// Worker threads.
+    pub threads: Option<usize>,
+    /// Output file, or standard output.
+    pub output: Option<PathBuf>,
+}
+
+impl From<CompareOpts> for Config {
+    fn from(o: CompareOpts) -> Config {
+        Config {
+            paths: o.paths,
+            format: match o.format {
+                FormatArg::Text => Format::Text,
+                FormatArg::Json => Format::Json,
+            },
+            compare: CompareConfig {
+                document_shingle: o.shingle,
+                sentence_shingle: o.sentence_shingle,
+                permutations: o.permutations,
+                seed: o.seed,
+                threshold: o.threshold,
+                containment: o.containment,
+                ..CompareConfig::default()
+            },
+            load: LoadOptions {
+                max_line_bytes: o.max_line_bytes,
+            },
+            threads: o.threads,
+            output: o.output,
+        }
+    }
+}
+
+pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
+    let config = Config::from(o);
+    super::init_threads(config.threads)?;
+    let (docs, skipped) = if config.paths.is_empty() && !Path::new("corpus").is_dir() {
+        let docs = EMBEDDED_CORPUS
+            .iter()
+            .map(|(id, text)| InputDoc::new(*id, format!("corpus/{id}.txt (built in)"), *text))
+            .collect();
+        (docs, Vec::new())
+    } else {
+        let paths = if config.paths.is_empty() {
+            vec![PathBuf::from("corpus")]
+        } else {
+            config.paths.clone()
+        };
+        let loaded = load_paths(&paths, config.load);
+        (loaded.docs, loaded.skipped)
+    };
+    for e in &skipped {
+        eprintln!("syndic: skipped: {e}");
+    }
+    if docs.is_empty() {
+        anyhow::bail!("no document could be analysed");
+    }
+    let mut comparison = Comparer::new(config.compare.clone())?.compare(docs)?;
+    comparison.skipped = skipped
+        .iter()
+        .map(|e| Skipped {
+            path: error_path(e),
+            error: e.to_string(),
+        })
+        .collect();
+
+    emit(config.output.as_deref(), |out| {
+        syndic::report::write(out, &comparison, config.format)
+    })?;
+    Ok(if skipped.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn error_path(e: &syndic::Error) -> String {
+    use syndic::Error::*;
+    match e {
+        Io { path, .. }
+        | NotFound { path }
+        | NoTextFiles { path }
+        | Empty { path }
+        | InvalidUtf8 { path, .. }
+        | Binary { path, .. }
+        | LineTooLong { path, .. } => path.display().to_string(),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,444 @@
+//! `syndic dedup`, `syndic synth` and `syndic eval`: options, the progress
+//! bar, and outputs written under temporary names and renamed into place at
+//! the end.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::ValueEnum;
+
+use syndic::util::AtomicFile;
+
+/// Input format on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// JSON Lines (plain, .gz or .zst).
+    Jsonl,
+    /// Parquet.
+    Parquet,
+    /// WARC or WET (plain or .gz).
+    Warc,
+    /// A plain text file is one document.
+    Text,
+}
+
+impl From<InputFormatArg> for syndic::source::InputFormat {
+    fn from(f: InputFormatArg) -> Self {
+        use syndic::source::InputFormat;
+        match f {
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+            InputFormatArg::Parquet => InputFormat::Parquet,
+            InputFormatArg::Warc => InputFormat::Warc,
+            InputFormatArg::Text => InputFormat::Text,
+        }
+    }
+}
+
+/// Options of `syndic dedup`.
+#[derive(Debug, clap::Args)]
+pub struct DedupOpts {
+    /// Inputs: JSON Lines (.jsonl, .ndjson, .json; plain, .gz, .zst),
+    /// Parquet (.parquet), WARC/WET (.warc, .warc.gz, .warc.wet.gz),
+    /// text files, directories of them, or - for standard input (JSON Lines
+    /// unless --input-format says otherwise).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory (created if missing): clusters.jsonl,
+    /// duplicates.txt, stats.json, and with --write-deduped
+    /// deduped.jsonl / deduped.warc.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Word n-gram size.
+    #[arg(long, default_value_t = syndic::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
+    pub shingle: usize,
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = syndic::sketch::minhash::DEFAULT_PERMUTATIONS, value_name = "K")]
+    pub permutations: usize,
+    /// Seed for every hash; the same input and seed give the same output.
+    #[arg(long, default_value_t = syndic::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Jaccard similarity of word shingle sets at which two documents are
+    /// duplicates, in (0, 1).
+    #[arg(long, default_value_t = syndic::dedup::DEFAULT_THRESHOLD, value_name = "T")]
+    pub threshold: f64,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Verify every candidate pair by exact Jaccard (a second pass over the
+    /// input); similarities in clusters.jsonl are exact too.
+    #[arg(long, conflicts_with = "signature_only")]
+    pub exact: bool,
+    /// Verify by the MinHash estimate alone (one pass; noisier near the
+    /// threshold). Default: the estimate decides clear cases, exact Jaccard
+    /// the uncertain zone around the threshold.
+    #[arg(long)]
+    pub signature_only: bool,
+    /// Field holding the text: a dotted JSON path (meta.body), a Parquet
+    /// column.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub text_field: String,
+    /// Field holding the id: a dotted JSON path, a Parquet column, a WARC
+    /// header name. Default: FILE:LINE (JSON Lines), FILE:ROW (Parquet),
+    /// WARC-Record-ID (WARC), the file name (text files).
+    #[arg(long, value_name = "FIELD")]
+    pub id_field: Option<String>,
+    /// Format of every input (default: by extension, else by content).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+    /// Count bad records in stats.json and go on, instead of stopping at
+    /// the first one.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Also write the records that survive, unchanged: JSON Lines (and
+    /// Parquet rows as JSON, text files as {"id","text"}) to deduped.jsonl,
+    /// WARC records to deduped.warc.
+    #[arg(long)]
+    pub write_deduped: bool,
+    /// Reject records longer than this.
+    #[arg(long, default_value_t = syndic::source::DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
+    pub max_record_bytes: usize,
+    /// Memory for shingle sets held by exact verification; more pairs than
+    /// fit take more passes over the input.
+    #[arg(long, default_value_t = syndic::dedup::DEFAULT_EXACT_MEMORY, value_name = "BYTES")]
+    pub exact_memory: usize,
+    /// Buckets with more documents are not expanded into all pairs (see
+    /// DESIGN.md).
+    #[arg(long, default_value_t = syndic::dedup::DEFAULT_BUCKET_CAP, value_name = "N")]
+    pub bucket_cap: usize,
+    /// Text bytes per batch (testing and tuning).
+    #[arg(long, default_value_t = syndic::dedup::DEFAULT_BATCH_BYTES, value_name = "BYTES", hide = true)]
+    pub batch_bytes: usize,
+}
+
+/// Everything `syndic dedup` needs, resolved from [`DedupOpts`].
+#[derive(Debug, Clone)]
+pub struct DedupRun {
+    /// Inputs as given.
+    pub inputs: Vec<PathBuf>,
+    /// Format override.
+    pub input_format: Option<syndic::source::InputFormat>,
+    /// Output directory.
+    pub output: PathBuf,
+    /// Worker threads.
+    pub threads: Option<usize>,
+    /// The library's settings.
+    pub config: syndic::dedup::DedupConfig,
+}
+
+impl DedupRun {
+    /// Resolves the options (field paths are checked here).
+    pub fn from_opts(o: DedupOpts) -> syndic::Result<DedupRun> {
+        use syndic::dedup::{DedupConfig, Verify};
+        use syndic::source::{FieldPath, ReadOptions};
+        let verify = if o.exact {
+            Verify::Exact
+        } else if o.signature_only {
+            Verify::Signature
+        } else {
+            Verify::Auto
+        };
+        if o.bucket_cap < 2 {
+            return Err(syndic::Error::InvalidParameter {
+                name: "bucket-cap",
+                value: o.bucket_cap.to_string(),
+                reason: "must be at least 2",
+            });
+        }
+        Ok(DedupRun {
+            inputs: o.inputs,
+            input_format: o.input_format.map(Into::into),
+            threads: o.threads,
+            config: DedupConfig {
+                shingle: o.shingle,
+                permutations: o.permutations,
+                seed: o.seed,
+                threshold: o.threshold,
+                verify,
+                read: ReadOptions {
+                    text_field: FieldPath::parse(&o.text_field)?,
+                    id_field: o.id_field.as_deref().map(FieldPath::parse).transpose()?,
+                    skip_bad: o.skip_bad,
+                    keep_raw: false,
+                    max_record_bytes: o.max_record_bytes,
+                },
+                batch_bytes: o.batch_bytes.max(1),
+                exact_memory: o.exact_memory,
+                bucket_cap: o.bucket_cap,
+                write_deduped: o.write_deduped,
+                spool_dir: Some(o.output.clone()),
+            },
+            output: o.output,
+        })
+    }
+}
+
+/// Options of `syndic synth`.
+#[derive(Debug, clap::Args)]
+pub struct SynthOpts {
+    /// Output directory: corpus.jsonl and truth.tsv.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Number of documents.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub docs: usize,
+    /// Seed; the same seed gives the same crawl.
+    #[arg(long, default_value_t = syndic::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Word n-gram size of the true Jaccard in truth.tsv.
+    #[arg(long, default_value_t = syndic::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
+    pub shingle: usize,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Output format of `syndic eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormatArg {
+    /// A few lines of text.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// Options of `syndic eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalOpts {
+    /// clusters.jsonl written by syndic dedup.
+    pub clusters: PathBuf,
+    /// truth.tsv written by syndic synth.
+    pub truth: PathBuf,
+    /// The threshold the clusters were made at.
+    #[arg(long, default_value_t = syndic::dedup::DEFAULT_THRESHOLD, value_name = "T")]
+    pub threshold: f64,
+    /// Tolerance around the threshold: precision counts predicted pairs with
+    /// true Jaccard >= T - MARGIN as right, recall looks for pairs >= T +
+    /// MARGIN.
+    #[arg(long, default_value_t = 0.05, value_name = "MARGIN")]
+    pub margin: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: EvalFormatArg,
+}
+/// A progress bar on standard error (documents, MB/s, ETA), drawn only when
+/// standard error is a terminal.
+struct Bar {
+    bar: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+    enabled: bool,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        use std::io::IsTerminal;
+        Bar {
+            bar: std::sync::Mutex::new(None),
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl syndic::dedup::Progress for Bar {
+    fn begin(&self, stage: &'static str, total_bytes: Option<u64>) {
+        if !self.enabled {
+            return;
+        }
+        let bar = match total_bytes {
+            Some(n) => indicatif::ProgressBar::new(n).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix:>10} {decimal_bytes:>9} {decimal_bytes_per_sec:>11} {msg:>11} \
+                     ETA {eta:>3} [{wide_bar}]",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            ),
+            None => indicatif::ProgressBar::new_spinner().with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix:>10} {decimal_bytes:>9} {decimal_bytes_per_sec:>11} {msg:>11} {spinner}",
+                )
+                .expect("valid template"),
+            ),
+        };
+        bar.set_prefix(stage);
+        *self.bar.lock().expect("progress lock") = Some(bar);
+    }
+
+    fn set(&self, bytes: u64, documents: u64) {
+        if let Some(bar) = &*self.bar.lock().expect("progress lock") {
+            bar.set_position(bytes);
+            bar.set_message(format!("{documents} docs"));
+        }
+    }
+
+    fn end(&self) {
+        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+pub(super) fn run_dedup(o: DedupOpts) -> anyhow::Result<ExitCode> {
+    let run = DedupRun::from_opts(o)?;
+    let start = std::time::Instant::now();
+    super::init_threads(run.threads)?;
+    let sources = syndic::source::expand_inputs(&run.inputs, run.input_format)?;
+    let dir = &run.output;
+    let created = !dir.exists();
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the output directory", dir.display()))?;
+    let result = dedup_into(&run, sources, start);
+    if result.is_err() && created {
+        // Leave nothing behind: the directory only held our temporary files.
+        let _ = std::fs::remove_dir(dir);
+    }
+    result
+}
+
+fn dedup_into(
+    run: &DedupRun,
+    sources: Vec<syndic::source::Source>,
+    start: std::time::Instant,
+) -> anyhow::Result<ExitCode> {
+    let dir = &run.output;
+    let bar = Bar::new();
+    let mut deduped = syndic::dedup::dedup(sources, &run.config, &bar)?;
+    let write_start = std::time::Instant::now();
+    let mut done: Vec<AtomicFile> = Vec::new();
+    let mut clusters = AtomicFile::create(&dir.join("clusters.jsonl"))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, clusters.file_mut());
+        syndic::report::dedup::write_clusters(&mut w, &deduped)?;
+        w.flush()?;
+    }
+    done.push(clusters);
+    let mut duplicates = AtomicFile::create(&dir.join("duplicates.txt"))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, duplicates.file_mut());
+        syndic::report::dedup::write_duplicates(&mut w, &deduped)?;
+        w.flush()?;
+    }
+    done.push(duplicates);
+    if run.config.write_deduped {
+        let mut jsonl = AtomicFile::create(&dir.join("deduped.jsonl"))?;
+        let mut warc = AtomicFile::create(&dir.join("deduped.warc"))?;
+        let survivors = {
+            let mut j = std::io::BufWriter::with_capacity(1 << 20, jsonl.file_mut());
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, warc.file_mut());
+            let s = deduped.write_survivors(&mut j, &mut w, &bar)?;
+            j.flush()?;
+            w.flush()?;
+            s
+        };
+        if survivors.json_lines > 0 || survivors.warc_records == 0 {
+            done.push(jsonl);
+        }
+        if survivors.warc_records > 0 {
+            done.push(warc);
+        }
+    }
+    let stats = deduped.stats_mut();
+    stats.seconds.write = write_start.elapsed().as_secs_f64();
+    stats.seconds.total = start.elapsed().as_secs_f64();
+    stats.peak_rss_bytes = syndic::dedup::peak_rss_bytes();
+    let mut stats_file = AtomicFile::create(&dir.join("stats.json"))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, stats_file.file_mut());
+        syndic::report::dedup::write_stats(&mut w, deduped.stats())?;
+        w.flush()?;
+    }
+    // stats.json last: its presence says the run finished.
+    done.push(stats_file);
+    for p in done {
+        p.commit()?;
+    }
+    let stats = deduped.stats();
+    for example in &stats.skipped.examples {
+        eprintln!("syndic: skipped: {example}");
+    }
+    if stats.skipped.records as usize > stats.skipped.examples.len() {
+        eprintln!(
+            "syndic: skipped {} records in all (see stats.json)",
+            stats.skipped.records
+        );
+    }
+    eprintln!(
+        "syndic: {} documents, {} clusters, {} duplicates ({:.1} s); wrote {}",
+        stats.documents,
+        stats.clusters,
+        stats.duplicates,
+        stats.seconds.total,
+        dir.display()
+    );
+    Ok(if stats.skipped.records > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub(super) fn run_synth(o: SynthOpts) -> anyhow::Result<ExitCode> {
+    super::init_threads(o.threads)?;
+    anyhow::ensure!(o.docs > 0, "--docs must be at least 1");
+    let dir = &o.output;
+    let created = !dir.exists();
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the output directory", dir.display()))?;
+    let result = (|| -> anyhow::Result<(u64, u64)> {
+        let crawl = syndic::dedup::synth::Crawl::new(syndic::dedup::synth::CrawlConfig {
+            docs: o.docs,
+            seed: o.seed,
+            shingle: o.shingle,
+            ..Default::default()
+        });
+        let mut corpus = AtomicFile::create(&dir.join("corpus.jsonl"))?;
+        let bytes = {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, corpus.file_mut());
+            let b = crawl.write_corpus(&mut w)?;
+            w.flush()?;
+            b
+        };
+        let mut truth = AtomicFile::create(&dir.join("truth.tsv"))?;
+        let pairs = {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, truth.file_mut());
+            let p = crawl.write_truth(&mut w)?;
+            w.flush()?;
+            p
+        };
+        corpus.commit()?;
+        truth.commit()?;
+        Ok((bytes, pairs))
+    })();
+    match result {
+        Ok((bytes, pairs)) => {
+            eprintln!(
+                "syndic: wrote {} documents ({:.1} MB) to {} and {} planted pairs to {}",
+                o.docs,
+                bytes as f64 / 1e6,
+                dir.join("corpus.jsonl").display(),
+                pairs,
+                dir.join("truth.tsv").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if created {
+                let _ = std::fs::remove_dir(dir);
+            }
+            Err(e)
+        }
+    }
+}
+
+pub(super) fn run_eval(o: EvalOpts) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        o.threshold > 0.0 && o.threshold < 1.0,
+        "--threshold must be strictly between 0 and 1"
+    );
+    let report = syndic::dedup::eval::evaluate(&o.clusters, &o.truth, o.threshold, o.margin)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    syndic::report::dedup::write_eval(&mut out, &report, o.format == EvalFormatArg::Json)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

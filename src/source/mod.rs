@@ -1,0 +1,23 @@
+//! How documents come in: text files and directories, JSON Lines, Parquet,
+//! WARC/WET and standard input.
+//!
+//! In: paths (or `-`) and options. Out: checked text with a name and an id,
+//! either whole documents ([`InputDoc`], for `compare`, `align` and `pan`) or
+//! a stream of [`RecordBatch`]es with bounded memory (for `dedup`). Every
+//! byte check (valid UTF-8, no NUL, no over-long line) and every directory
+//! walk is here, once; later stages receive `&str` and never see a file.
+
+mod check;
+mod files;
+mod jsonl;
+mod parquet;
+mod records;
+mod walk;
+mod warc;
+
+pub use check::{check_text, DEFAULT_MAX_LINE_BYTES};
+pub use files::{load_paths, read_document, InputDoc, LoadOptions, Loaded, TEXT_EXTENSIONS};
+pub use jsonl::FieldPath;
+pub use records::*;
+
+pub(crate) use check::utf8_text;

@@ -1,0 +1,22 @@
+//! Small kernels used by several stages, one copy each: byte spans and
+//! line numbers, union-find, longest common subsequences and multiset
+//! overlaps, rounding for reports, atomic file writing.
+//!
+//! In: plain values. Out: plain values. Nothing here knows about documents,
+//! formats or analyses, and nothing here uses any other folder of the crate
+//! except the error type.
+
+mod atomic;
+mod lcs;
+mod span;
+mod union_find;
+
+pub use atomic::{write_atomically, AtomicFile};
+pub use lcs::{lcs_len, lcs_pairs, lcs_with_flags, multiset_overlap, multiset_overlap_with};
+pub use span::{merge_ranges, union_len, LineIndex, Span};
+pub use union_find::UnionFind;
+
+/// Rounds to 4 decimals, the precision of every figure in a report.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
