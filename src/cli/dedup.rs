@@ -302,7 +302,7 @@ fn dedup_into(
 ) -> anyhow::Result<ExitCode> {
     let dir = &run.output;
     let bar = Bar::new();
-    let mut deduped = syndic::dedup::dedup(sources, &run.config, &bar)?;
+    let mut deduped = syndic::dedup::Deduper::new(run.config.clone())?.run(sources, &bar)?;
     let write_start = std::time::Instant::now();
     let mut done: Vec<AtomicFile> = Vec::new();
     let mut clusters = AtomicFile::create(&dir.join("clusters.jsonl"))?;
