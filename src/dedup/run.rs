@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::exact::{self, Exact};
 use super::pass::{run_pass, PassInput, PassSummary};
 use super::sign::{DocumentSigner, SignScratch};
-use super::store::{estimate, DocStore};
+use super::store::DocStore;
 use super::{
     sigma, DedupConfig, DedupStats, Deduped, Member, Parameters, Progress, Seconds, Verify, Work,
     BUCKET_WINDOW, EXACT_PREFILTER_SIGMAS, LSH_RECALL_AT_THRESHOLD, SPLIT_EXACT_CAP,
@@ -253,7 +253,7 @@ impl Deduper {
     /// and signatures are kept.
     fn sign(&self, input: &mut Input, progress: &dyn Progress) -> Result<Signed> {
         let k = self.config.permutations;
-        let mut store = DocStore::new(k);
+        let mut store = DocStore::new(*self.signer.params());
         let mut sigs: Vec<u32> = Vec::new();
         let mut empties: Vec<bool> = Vec::new();
         let mut empty_documents = 0u64;
@@ -317,7 +317,7 @@ impl Deduper {
             work.candidate_pairs += pairs.len() as u64;
             let verdicts: Vec<Verdict> = pairs
                 .par_iter()
-                .map(|&(a, b)| self.classify(estimate(store.signature(a), store.signature(b))))
+                .map(|&(a, b)| self.classify(store.estimate(a, b)))
                 .collect();
             for (&(a, b), v) in pairs.iter().zip(verdicts) {
                 match v {
@@ -456,8 +456,7 @@ impl Deduper {
         for i in 0..c.len() {
             for j in i + 1..c.len() {
                 let (a, b) = (c[i].1, c[j].1);
-                if self.classify(estimate(store.signature(a), store.signature(b))) == Verdict::Exact
-                {
+                if self.classify(store.estimate(a, b)) == Verdict::Exact {
                     out.push((a, b));
                 }
             }
@@ -519,7 +518,7 @@ impl Deduper {
             let key = if a < b { (a, b) } else { (b, a) };
             match known.binary_search_by_key(&key, |k| k.0) {
                 Ok(i) => known[i].1,
-                Err(_) => estimate(store.signature(a), store.signature(b)) as f32,
+                Err(_) => store.estimate(a, b) as f32,
             }
         };
         let components: Vec<&[(u32, u32)]> = by_root.chunk_by(|x, y| x.0 == y.0).collect();

@@ -2,23 +2,23 @@
 //! chunks so the store never reallocates) and its id (in per-chunk string
 //! arenas with `u32` ends). Nothing else grows with the input.
 
-/// Documents per chunk.
-pub(crate) const CHUNK: usize = 1 << 14;
+use crate::sketch::minhash::{MinHashParams, SignatureRows};
+
+/// Documents per chunk of the id arenas (as of the signature rows).
+pub(crate) const CHUNK: usize = SignatureRows::CHUNK;
 
 pub(crate) struct DocStore {
-    k: usize,
     len: usize,
-    sigs: Vec<Box<[u32]>>,
+    sigs: SignatureRows,
     ids: Vec<(String, Vec<u32>)>,
     empty: Vec<u64>,
 }
 
 impl DocStore {
-    pub(crate) fn new(k: usize) -> DocStore {
+    pub(crate) fn new(params: MinHashParams) -> DocStore {
         DocStore {
-            k,
             len: 0,
-            sigs: Vec::new(),
+            sigs: SignatureRows::new(params),
             ids: Vec::new(),
             empty: Vec::new(),
         }
@@ -30,7 +30,6 @@ impl DocStore {
 
     /// Appends a document; `values` must hold `k` values.
     pub(crate) fn push(&mut self, id: &str, values: &[u32], empty: bool) -> crate::Result<()> {
-        debug_assert_eq!(values.len(), self.k);
         if self.len >= u32::MAX as usize {
             return Err(crate::Error::InvalidParameter {
                 name: "INPUT",
@@ -40,12 +39,9 @@ impl DocStore {
         }
         let (c, o) = (self.len / CHUNK, self.len % CHUNK);
         if o == 0 {
-            // calloc'ed: untouched pages of the last chunk cost no memory.
-            self.sigs
-                .push(vec![0u32; CHUNK * self.k].into_boxed_slice());
             self.ids.push((String::new(), Vec::with_capacity(CHUNK)));
         }
-        self.sigs[c][o * self.k..(o + 1) * self.k].copy_from_slice(values);
+        self.sigs.push(values)?;
         let (arena, ends) = &mut self.ids[c];
         arena.push_str(id);
         let end = u32::try_from(arena.len()).map_err(|_| crate::Error::InvalidParameter {
@@ -65,9 +61,12 @@ impl DocStore {
     }
 
     pub(crate) fn signature(&self, doc: u32) -> &[u32] {
-        let d = doc as usize;
-        let (c, o) = (d / CHUNK, d % CHUNK);
-        &self.sigs[c][o * self.k..(o + 1) * self.k]
+        self.sigs.row(doc as usize)
+    }
+
+    /// The MinHash estimate of Jaccard similarity of two documents.
+    pub(crate) fn estimate(&self, a: u32, b: u32) -> f64 {
+        self.sigs.estimate(a as usize, b as usize)
     }
 
     pub(crate) fn is_empty_doc(&self, doc: u32) -> bool {
@@ -85,14 +84,8 @@ impl DocStore {
 
     /// Frees the signatures (ids stay).
     pub(crate) fn drop_signatures(&mut self) {
-        self.sigs = Vec::new();
+        self.sigs.clear();
     }
-}
-
-/// Fraction of equal values: the MinHash estimate of Jaccard similarity.
-pub(crate) fn estimate(a: &[u32], b: &[u32]) -> f64 {
-    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
-    equal as f64 / a.len() as f64
 }
 
 #[cfg(test)]
@@ -101,7 +94,11 @@ mod tests {
 
     #[test]
     fn store_round_trips_across_chunks() {
-        let mut s = DocStore::new(3);
+        let mut s = DocStore::new(MinHashParams {
+            permutations: 3,
+            seed: 1,
+            shingle_size: 5,
+        });
         for i in 0..(CHUNK as u32 + 5) {
             s.push(&format!("d{i}"), &[i, i + 1, i + 2], i % 7 == 0)
                 .unwrap();

@@ -239,6 +239,105 @@ impl MinHasher {
     }
 }
 
+/// Fraction of equal values of two signatures' values: the MinHash estimate
+/// of Jaccard similarity. Unchecked: both must have the same parameters
+/// (use [`Signature::jaccard`] or [`SignatureRows::estimate_between`] for a
+/// checked comparison).
+pub fn estimate(a: &[u32], b: &[u32]) -> f64 {
+    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    equal as f64 / a.len() as f64
+}
+
+/// Many signatures made with one set of parameters, stored as rows of
+/// `permutations` values in fixed-size chunks (the store never reallocates
+/// and untouched pages of the last chunk cost no memory).
+#[derive(Debug, Clone)]
+pub struct SignatureRows {
+    params: MinHashParams,
+    len: usize,
+    chunks: Vec<Box<[u32]>>,
+}
+
+impl SignatureRows {
+    /// Rows per chunk.
+    pub const CHUNK: usize = 1 << 14;
+
+    /// No rows yet.
+    pub fn new(params: MinHashParams) -> SignatureRows {
+        SignatureRows {
+            params,
+            len: 0,
+            chunks: Vec::new(),
+        }
+    }
+
+    /// The parameters of every row.
+    pub fn params(&self) -> &MinHashParams {
+        &self.params
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True if there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends a row; `values` are the `permutations` values of a signature
+    /// made with these parameters (else [`Error::IncompatibleSignatures`]).
+    pub fn push(&mut self, values: &[u32]) -> Result<()> {
+        let k = self.params.permutations;
+        if values.len() != k {
+            return Err(Error::IncompatibleSignatures {
+                left: self.params.to_string(),
+                right: format!("{} values", values.len()),
+            });
+        }
+        let (c, o) = (self.len / Self::CHUNK, self.len % Self::CHUNK);
+        if o == 0 {
+            // calloc'ed: untouched pages of the last chunk cost no memory.
+            self.chunks
+                .push(vec![0u32; Self::CHUNK * k].into_boxed_slice());
+        }
+        self.chunks[c][o * k..(o + 1) * k].copy_from_slice(values);
+        self.len += 1;
+        Ok(())
+    }
+
+    /// The values of row `i`.
+    pub fn row(&self, i: usize) -> &[u32] {
+        let k = self.params.permutations;
+        let (c, o) = (i / Self::CHUNK, i % Self::CHUNK);
+        &self.chunks[c][o * k..(o + 1) * k]
+    }
+
+    /// The estimate of Jaccard similarity of rows `i` and `j`.
+    pub fn estimate(&self, i: usize, j: usize) -> f64 {
+        estimate(self.row(i), self.row(j))
+    }
+
+    /// The estimate between row `i` here and row `j` of `other`, checked:
+    /// different parameters are [`Error::IncompatibleSignatures`].
+    pub fn estimate_between(&self, i: usize, other: &SignatureRows, j: usize) -> Result<f64> {
+        if self.params != other.params {
+            return Err(Error::IncompatibleSignatures {
+                left: self.params.to_string(),
+                right: other.params.to_string(),
+            });
+        }
+        Ok(estimate(self.row(i), other.row(j)))
+    }
+
+    /// Frees every row.
+    pub fn clear(&mut self) {
+        self.chunks = Vec::new();
+        self.len = 0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +415,30 @@ mod tests {
                 2815947204
             ]
         );
+    }
+
+    #[test]
+    fn signature_rows_keep_rows_and_check_parameters() {
+        let p = MinHashParams {
+            permutations: 4,
+            seed: 1,
+            shingle_size: 5,
+        };
+        let mut rows = SignatureRows::new(p);
+        for i in 0..(SignatureRows::CHUNK as u32 + 3) {
+            rows.push(&[i, 1, 2, 3]).unwrap();
+        }
+        assert_eq!(
+            rows.row(SignatureRows::CHUNK + 1),
+            [SignatureRows::CHUNK as u32 + 1, 1, 2, 3]
+        );
+        assert_eq!(rows.estimate(0, 1), 0.75);
+        assert!(rows.push(&[1, 2]).is_err());
+        let other = SignatureRows::new(MinHashParams { seed: 2, ..p });
+        assert!(matches!(
+            rows.estimate_between(0, &other, 0),
+            Err(Error::IncompatibleSignatures { .. })
+        ));
+        assert_eq!(rows.estimate_between(0, &rows, 0).unwrap(), 1.0);
     }
 }
