@@ -136,6 +136,29 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The file or directory the error is about, if it is about one.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        use Error::*;
+        match self {
+            Io { path, .. }
+            | NotFound { path }
+            | NoTextFiles { path }
+            | Empty { path }
+            | InvalidUtf8 { path, .. }
+            | Binary { path, .. }
+            | LineTooLong { path, .. }
+            | Malformed { path, .. }
+            | BadRecord { path, .. }
+            | BadInput { path, .. } => Some(path),
+            IncompatibleSignatures { .. }
+            | InvalidParameter { .. }
+            | NothingToAnalyse
+            | InputChanged { .. } => None,
+        }
+    }
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -146,7 +146,10 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     comparison.skipped = skipped
         .iter()
         .map(|e| Skipped {
-            path: error_path(e),
+            path: e
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             error: e.to_string(),
         })
         .collect();
@@ -159,18 +162,4 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-fn error_path(e: &syndic::Error) -> String {
-    use syndic::Error::*;
-    match e {
-        Io { path, .. }
-        | NotFound { path }
-        | NoTextFiles { path }
-        | Empty { path }
-        | InvalidUtf8 { path, .. }
-        | Binary { path, .. }
-        | LineTooLong { path, .. } => path.display().to_string(),
-        _ => String::new(),
-    }
 }
