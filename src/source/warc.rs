@@ -27,6 +27,24 @@ pub(crate) struct WarcReader {
     block: Vec<u8>,
 }
 
+/// The header fields of a record that matter.
+#[derive(Default)]
+struct Header {
+    content_length: Option<u64>,
+    warc_type: String,
+    content_type: String,
+    id: Option<String>,
+}
+
+/// The header that holds the id: `--id-field`, else `WARC-Record-ID`.
+fn id_field<'a>(ctx: &'a Ctx) -> &'a str {
+    ctx.opts
+        .id_field
+        .as_ref()
+        .map(|p| p.as_str())
+        .unwrap_or("WARC-Record-ID")
+}
+
 impl WarcReader {
     pub(crate) fn new(stream: Box<dyn BufRead + Send>, compression: Compression) -> WarcReader {
         WarcReader {
@@ -45,13 +63,45 @@ impl WarcReader {
         batch: &mut RecordBatch,
         ctx: &Ctx,
     ) -> std::result::Result<Step, Bad> {
-        // Skip blank lines between records, then expect `WARC/1.x`.
-        let start_line;
+        let Some(start_line) = self.record_start(ctx)? else {
+            return Ok(Step::End);
+        };
+        self.record += 1;
+        let pos = Position::Record {
+            number: self.record,
+            line: start_line,
+        };
+        let h = self.read_header(ctx, pos)?;
+        self.read_block(ctx, pos, &h)?;
+        let Some(text) = self.record_text(ctx, pos, &h)? else {
+            return Ok(Step::Nothing);
+        };
+        let Some(id) = &h.id else {
+            return Err(Bad::record(
+                ctx.name,
+                pos,
+                format!("no {} header for the id", id_field(ctx)),
+            ));
+        };
+        batch.text.push_str(&text);
+        batch.ids.push_str(id);
+        if ctx.opts.keep_raw {
+            batch.raw.extend_from_slice(&self.header);
+            batch.raw.extend_from_slice(&self.block);
+            batch.raw.extend_from_slice(b"\r\n\r\n");
+        }
+        batch.commit(ctx.source, pos, RawKind::Warc, ctx.opts.keep_raw);
+        Ok(Step::Record)
+    }
+
+    /// Skips blank lines between records; the line of the next record's
+    /// first line, or `None` at the end of the input.
+    fn record_start(&mut self, ctx: &Ctx) -> std::result::Result<Option<u64>, Bad> {
         loop {
             let got = read_line(&mut self.stream, &mut self.buf, MAX_HEADER_BYTES)
                 .map_err(|e| self.io_bad(ctx, e))?;
             match got {
-                None => return Ok(Step::End),
+                None => return Ok(None),
                 Some(Err(len)) => {
                     return Err(Bad::fatal(
                         ctx.name,
@@ -61,19 +111,17 @@ impl WarcReader {
                 }
                 Some(Ok(())) => {
                     self.line += 1;
-                    if self.buf.is_empty() {
-                        continue;
+                    if !self.buf.is_empty() {
+                        return Ok(Some(self.line));
                     }
-                    start_line = self.line;
-                    break;
                 }
             }
         }
-        self.record += 1;
-        let pos = Position::Record {
-            number: self.record,
-            line: start_line,
-        };
+    }
+
+    /// Reads the header of the record at `pos` (its first line is in
+    /// `self.buf`) into `self.header`, keeping the fields that matter.
+    fn read_header(&mut self, ctx: &Ctx, pos: Position) -> std::result::Result<Header, Bad> {
         if !self.buf.starts_with(b"WARC/") {
             return Err(Bad::fatal(
                 ctx.name,
@@ -87,16 +135,8 @@ impl WarcReader {
         self.header.clear();
         self.header.extend_from_slice(&self.buf);
         self.header.extend_from_slice(b"\r\n");
-        let mut content_length: Option<u64> = None;
-        let mut warc_type = String::new();
-        let mut content_type = String::new();
-        let mut id_value: Option<String> = None;
-        let id_name = ctx
-            .opts
-            .id_field
-            .as_ref()
-            .map(|p| p.as_str())
-            .unwrap_or("WARC-Record-ID");
+        let mut h = Header::default();
+        let id_name = id_field(ctx);
         loop {
             let got = read_line(&mut self.stream, &mut self.buf, MAX_HEADER_BYTES)
                 .map_err(|e| self.io_bad(ctx, e))?;
@@ -122,19 +162,25 @@ impl WarcReader {
             };
             let (name, value) = (name.trim(), value.trim());
             if name.eq_ignore_ascii_case("Content-Length") {
-                content_length = Some(value.parse().map_err(|_| {
+                h.content_length = Some(value.parse().map_err(|_| {
                     Bad::fatal(ctx.name, pos, format!("bad Content-Length {value:?}"))
                 })?);
             } else if name.eq_ignore_ascii_case("WARC-Type") {
-                warc_type = value.to_ascii_lowercase();
+                h.warc_type = value.to_ascii_lowercase();
             } else if name.eq_ignore_ascii_case("Content-Type") {
-                content_type = value.to_ascii_lowercase();
+                h.content_type = value.to_ascii_lowercase();
             }
             if name.eq_ignore_ascii_case(id_name) {
-                id_value = Some(value.to_owned());
+                h.id = Some(value.to_owned());
             }
         }
-        let Some(len) = content_length else {
+        Ok(h)
+    }
+
+    /// Reads the record block of `h` into `self.block` and the empty lines
+    /// after it.
+    fn read_block(&mut self, ctx: &Ctx, pos: Position, h: &Header) -> std::result::Result<(), Bad> {
+        let Some(len) = h.content_length else {
             return Err(Bad::fatal(
                 ctx.name,
                 pos,
@@ -180,21 +226,31 @@ impl WarcReader {
                 }
             }
         }
+        Ok(())
+    }
 
-        let text: std::borrow::Cow<str> = match warc_type.as_str() {
+    /// The text of the record just read, or `None` for a record that holds
+    /// none (metadata, requests, images).
+    fn record_text(
+        &self,
+        ctx: &Ctx,
+        pos: Position,
+        h: &Header,
+    ) -> std::result::Result<Option<std::borrow::Cow<'_, str>>, Bad> {
+        Ok(Some(match h.warc_type.as_str() {
             "conversion" => utf8(&self.block, "the record")
                 .map_err(|m| Bad::record(ctx.name, pos, m))?
                 .into(),
-            "resource" if content_type.starts_with("text/") => {
+            "resource" if h.content_type.starts_with("text/") => {
                 let s =
                     utf8(&self.block, "the record").map_err(|m| Bad::record(ctx.name, pos, m))?;
-                if is_html(&content_type) {
+                if is_html(&h.content_type) {
                     nanohtml2text::html2text(s).into()
                 } else {
                     s.into()
                 }
             }
-            "response" if content_type.starts_with("application/http") => {
+            "response" if h.content_type.starts_with("application/http") => {
                 match http_payload(&self.block) {
                     Payload::Text { html, body } => {
                         let s = utf8(&body, "the HTTP payload")
@@ -205,28 +261,12 @@ impl WarcReader {
                             s.to_owned().into()
                         }
                     }
-                    Payload::NotText => return Ok(Step::Nothing),
+                    Payload::NotText => return Ok(None),
                     Payload::Malformed(m) => return Err(Bad::record(ctx.name, pos, m)),
                 }
             }
-            _ => return Ok(Step::Nothing),
-        };
-        let Some(id) = id_value else {
-            return Err(Bad::record(
-                ctx.name,
-                pos,
-                format!("no {id_name} header for the id"),
-            ));
-        };
-        batch.text.push_str(&text);
-        batch.ids.push_str(&id);
-        if ctx.opts.keep_raw {
-            batch.raw.extend_from_slice(&self.header);
-            batch.raw.extend_from_slice(&self.block);
-            batch.raw.extend_from_slice(b"\r\n\r\n");
-        }
-        batch.commit(ctx.source, pos, RawKind::Warc, ctx.opts.keep_raw);
-        Ok(Step::Record)
+            _ => return Ok(None),
+        }))
     }
 
     fn io_bad(&self, ctx: &Ctx, e: std::io::Error) -> Bad {
