@@ -33,7 +33,16 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     for s in &c.skipped {
         writeln!(out, "skipped: {}", s.error)?;
     }
+    write_documents(out, c)?;
+    write_similarity(out, c)?;
+    write_shared(out, c)?;
+    write_passages(out, c)?;
+    write_takes(out, c)?;
+    Ok(())
+}
 
+/// The table of documents.
+fn write_documents(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     writeln!(out, "\nDOCUMENTS")?;
     let idw = c
         .documents
@@ -62,7 +71,11 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
             d.path
         )?;
     }
+    Ok(())
+}
 
+/// Pairwise similarity: a matrix for a few documents, else the most similar pairs.
+fn write_similarity(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     let n = c.documents.len();
     if n >= 2 {
         if n <= MATRIX_LIMIT {
@@ -123,7 +136,11 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
             }
         }
     }
+    Ok(())
+}
 
+/// Every shared sentence group with its members.
+fn write_shared(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     writeln!(out, "\nSHARED SENTENCES")?;
     if c.shared.is_empty() {
         writeln!(out, "  none")?;
@@ -147,7 +164,11 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
             writeln!(out, "      {}", one_line(&m.text))?;
         }
     }
+    Ok(())
+}
 
+/// Every reused passage.
+fn write_passages(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     writeln!(
         out,
         "\nSHARED PASSAGES (aligned spans; may cross sentences; doc:line and bytes)"
@@ -158,7 +179,11 @@ pub fn write_text(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     for (i, p) in c.passages.iter().enumerate() {
         write_passage(out, i + 1, p)?;
     }
+    Ok(())
+}
 
+/// What each document takes from others and what it adds.
+fn write_takes(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
     writeln!(
         out,
         "\nWHAT EACH DOCUMENT TAKES AND ADDS (share of its words found in other documents)"
