@@ -281,3 +281,52 @@ fn invalid_parameters_are_rejected() {
         assert!(run.stderr().contains("error"), "{}", run.stderr());
     }
 }
+
+#[test]
+fn help_lists_subcommands_in_the_order_a_user_meets_them() {
+    let f = Fixture::new();
+    let help = f.run(&["--help"]);
+    help.expect_code(0);
+    let out = help.stdout();
+    let at = |name: &str| {
+        out.find(&format!("\n  {name} "))
+            .unwrap_or_else(|| panic!("{name} not in --help:\n{out}"))
+    };
+    let order = [
+        "compare", "align", "dedup", "synth", "eval", "pan", "plagdet",
+    ];
+    for w in order.windows(2) {
+        assert!(at(w[0]) < at(w[1]), "{} after {}:\n{out}", w[0], w[1]);
+    }
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_same_definitions() {
+    let f = Fixture::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = f.run(&["completions", shell]);
+        run.expect_code(0);
+        assert!(run.stdout().contains("dedup"), "{shell}: {}", run.stdout());
+    }
+    let man = f.run(&["man"]);
+    man.expect_code(0);
+    assert!(man.stdout().contains(".TH syndic 1"));
+    assert!(man.stdout().contains("compare"));
+    f.run(&["completions", "nope"]).expect_code(2);
+}
+
+#[test]
+fn completions_into_a_closed_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_syndic"))
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -22,8 +22,12 @@ pub struct ManOpts {}
 
 pub(super) fn run_completions(o: CompletionsOpts) -> anyhow::Result<ExitCode> {
     let mut cmd = Opts::command();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    clap_complete::generate(o.shell, &mut cmd, "syndic", &mut out);
+    // clap_complete panics on a write error, so the script is made in
+    // memory and written here (a closed pipe is then exit 0, not a panic).
+    let mut script = Vec::new();
+    clap_complete::generate(o.shell, &mut cmd, "syndic", &mut script);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
