@@ -124,6 +124,15 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// An output path cannot be used (a directory where a file is wanted,
+    /// one of the inputs, a directory syndic did not make, …).
+    #[error("{path}: {reason}")]
+    BadOutput {
+        /// The output as the user gave it.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// The input changed between two passes over it.
     #[error("the input changed while it was being read (pass {pass} saw {found} documents, the first pass {expected}); inputs must not change during a run")]
     InputChanged {
@@ -150,7 +159,8 @@ impl Error {
             | LineTooLong { path, .. }
             | Malformed { path, .. }
             | BadRecord { path, .. }
-            | BadInput { path, .. } => Some(path),
+            | BadInput { path, .. }
+            | BadOutput { path, .. } => Some(path),
             IncompatibleSignatures { .. }
             | InvalidParameter { .. }
             | NothingToAnalyse

@@ -229,13 +229,26 @@ fn jsonl_planted_clusters_and_outputs() {
     assert_eq!(st["parameters"]["threshold"], 0.8);
     assert!(st["peak_rss_bytes"].as_u64().unwrap() > 0);
     assert!(st["seconds"]["total"].as_f64().is_some());
-    // Nothing else left in the directory (no temporary files).
+    // Nothing else left in the directory (no temporary files), and the
+    // manifest that marks one complete run.
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["clusters.jsonl", "duplicates.txt", "stats.json"]);
+    assert_eq!(
+        names,
+        [
+            ".syndic-run",
+            "clusters.jsonl",
+            "duplicates.txt",
+            "stats.json"
+        ]
+    );
+    assert_eq!(
+        read(&out.join(".syndic-run")),
+        "clusters.jsonl\nduplicates.txt\nstats.json\n"
+    );
 }
 
 #[test]
@@ -568,8 +581,8 @@ fn standard_input_twice_read_through_a_copy() {
         format!("{}\n", kept.join("\n"))
     );
     assert_eq!(stats(&out)["inputs"][0], "<stdin>");
-    // The copy of standard input is gone.
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 4);
+    // The copy of standard input is gone (4 outputs and the manifest).
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 5);
     // Gzip on standard input, told by its magic bytes.
     run_stdin(
         &f,

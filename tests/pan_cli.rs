@@ -114,6 +114,7 @@ fn bad_pairs_are_reported_with_their_line_and_the_rest_is_processed() {
     assert_eq!(
         names,
         [
+            ".syndic-run",
             "suspicious-document00001-source-document00002.xml",
             "suspicious-document00001-source-document00003.xml"
         ]

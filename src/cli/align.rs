@@ -49,7 +49,7 @@ pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
     })?;
     let alignment = aligner.align_documents(&a, &b);
     let format = format_of(o.format);
-    emit(o.output.as_deref(), |out| {
+    emit(o.output.as_deref(), [o.a.as_path(), o.b.as_path()], |out| {
         syndic::report::write_alignment(out, &alignment, format)
     })?;
     Ok(ExitCode::SUCCESS)

@@ -154,9 +154,11 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
         })
         .collect();
 
-    emit(config.output.as_deref(), |out| {
-        syndic::report::write(out, &comparison, config.format)
-    })?;
+    emit(
+        config.output.as_deref(),
+        comparison.documents.iter().map(|d| Path::new(&d.path)),
+        |out| syndic::report::write(out, &comparison, config.format),
+    )?;
     Ok(if skipped.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -3,13 +3,13 @@
 //! the end.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
 
-use syndic::util::AtomicFile;
+use syndic::util::StagedDir;
 
 /// Input format on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -279,79 +279,69 @@ impl syndic::dedup::Progress for Bar {
 }
 
 pub(super) fn run_dedup(o: DedupOpts) -> anyhow::Result<ExitCode> {
-    let run = DedupRun::from_opts(o)?;
+    let mut run = DedupRun::from_opts(o)?;
     let start = std::time::Instant::now();
     super::init_threads(run.threads)?;
     let sources = syndic::source::expand_inputs(&run.inputs, run.input_format)?;
-    let dir = &run.output;
-    let created = !dir.exists();
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("{}: cannot create the output directory", dir.display()))?;
-    let result = dedup_into(&run, sources, start);
-    if result.is_err() && created {
-        // Leave nothing behind: the directory only held our temporary files.
-        let _ = std::fs::remove_dir(dir);
-    }
-    result
+    super::check_output_dir(&run.output, &run.inputs)?;
+    let staged = StagedDir::create(&run.output)?;
+    run.config.spool_dir = Some(staged.path().to_path_buf());
+    let code = dedup_into(&run, sources, start, staged.path())?;
+    staged.commit()?;
+    eprintln!("syndic: wrote {}", run.output.display());
+    Ok(code)
+}
+
+/// One output file of a run, written in the staging directory.
+fn create(dir: &Path, name: &str) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("{}: cannot create", path.display()))?;
+    Ok(std::io::BufWriter::with_capacity(1 << 20, file))
+}
+
+/// Flushes and syncs an output file.
+fn finish(w: std::io::BufWriter<std::fs::File>) -> anyhow::Result<()> {
+    let file = w.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    Ok(())
 }
 
 fn dedup_into(
     run: &DedupRun,
     sources: Vec<syndic::source::Source>,
     start: std::time::Instant,
+    dir: &Path,
 ) -> anyhow::Result<ExitCode> {
-    let dir = &run.output;
     let bar = Bar::new();
     let mut deduped = syndic::dedup::Deduper::new(run.config.clone())?.run(sources, &bar)?;
     let write_start = std::time::Instant::now();
-    let mut done: Vec<AtomicFile> = Vec::new();
-    let mut clusters = AtomicFile::create(&dir.join("clusters.jsonl"))?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, clusters.file_mut());
-        syndic::report::dedup::write_clusters(&mut w, &deduped)?;
-        w.flush()?;
-    }
-    done.push(clusters);
-    let mut duplicates = AtomicFile::create(&dir.join("duplicates.txt"))?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, duplicates.file_mut());
-        syndic::report::dedup::write_duplicates(&mut w, &deduped)?;
-        w.flush()?;
-    }
-    done.push(duplicates);
+    let mut w = create(dir, "clusters.jsonl")?;
+    syndic::report::dedup::write_clusters(&mut w, &deduped)?;
+    finish(w)?;
+    let mut w = create(dir, "duplicates.txt")?;
+    syndic::report::dedup::write_duplicates(&mut w, &deduped)?;
+    finish(w)?;
     if run.config.write_deduped {
-        let mut jsonl = AtomicFile::create(&dir.join("deduped.jsonl"))?;
-        let mut warc = AtomicFile::create(&dir.join("deduped.warc"))?;
-        let survivors = {
-            let mut j = std::io::BufWriter::with_capacity(1 << 20, jsonl.file_mut());
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, warc.file_mut());
-            let s = deduped.write_survivors(&mut j, &mut w, &bar)?;
-            j.flush()?;
-            w.flush()?;
-            s
-        };
-        if survivors.json_lines > 0 || survivors.warc_records == 0 {
-            done.push(jsonl);
+        let mut j = create(dir, "deduped.jsonl")?;
+        let mut w = create(dir, "deduped.warc")?;
+        let survivors = deduped.write_survivors(&mut j, &mut w, &bar)?;
+        finish(j)?;
+        finish(w)?;
+        if survivors.json_lines == 0 && survivors.warc_records > 0 {
+            std::fs::remove_file(dir.join("deduped.jsonl"))?;
         }
-        if survivors.warc_records > 0 {
-            done.push(warc);
+        if survivors.warc_records == 0 {
+            std::fs::remove_file(dir.join("deduped.warc"))?;
         }
     }
     let stats = deduped.stats_mut();
     stats.seconds.write = write_start.elapsed().as_secs_f64();
     stats.seconds.total = start.elapsed().as_secs_f64();
     stats.peak_rss_bytes = syndic::dedup::peak_rss_bytes();
-    let mut stats_file = AtomicFile::create(&dir.join("stats.json"))?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, stats_file.file_mut());
-        syndic::report::dedup::write_stats(&mut w, deduped.stats())?;
-        w.flush()?;
-    }
-    // stats.json last: its presence says the run finished.
-    done.push(stats_file);
-    for p in done {
-        p.commit()?;
-    }
+    let mut w = create(dir, "stats.json")?;
+    syndic::report::dedup::write_stats(&mut w, deduped.stats())?;
+    finish(w)?;
     let stats = deduped.stats();
     for example in &stats.skipped.examples {
         eprintln!("syndic: skipped: {example}");
@@ -363,12 +353,8 @@ fn dedup_into(
         );
     }
     eprintln!(
-        "syndic: {} documents, {} clusters, {} duplicates ({:.1} s); wrote {}",
-        stats.documents,
-        stats.clusters,
-        stats.duplicates,
-        stats.seconds.total,
-        dir.display()
+        "syndic: {} documents, {} clusters, {} duplicates ({:.1} s)",
+        stats.documents, stats.clusters, stats.duplicates, stats.seconds.total,
     );
     Ok(if stats.skipped.records > 0 {
         ExitCode::from(1)
@@ -380,54 +366,30 @@ fn dedup_into(
 pub(super) fn run_synth(o: SynthOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(o.threads)?;
     anyhow::ensure!(o.docs > 0, "--docs must be at least 1");
-    let dir = &o.output;
-    let created = !dir.exists();
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("{}: cannot create the output directory", dir.display()))?;
-    let result = (|| -> anyhow::Result<(u64, u64)> {
-        let crawl = syndic::dedup::synth::Crawl::new(syndic::dedup::synth::CrawlConfig {
-            docs: o.docs,
-            seed: o.seed,
-            shingle: o.shingle,
-            ..Default::default()
-        });
-        let mut corpus = AtomicFile::create(&dir.join("corpus.jsonl"))?;
-        let bytes = {
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, corpus.file_mut());
-            let b = crawl.write_corpus(&mut w)?;
-            w.flush()?;
-            b
-        };
-        let mut truth = AtomicFile::create(&dir.join("truth.tsv"))?;
-        let pairs = {
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, truth.file_mut());
-            let p = crawl.write_truth(&mut w)?;
-            w.flush()?;
-            p
-        };
-        corpus.commit()?;
-        truth.commit()?;
-        Ok((bytes, pairs))
-    })();
-    match result {
-        Ok((bytes, pairs)) => {
-            eprintln!(
-                "syndic: wrote {} documents ({:.1} MB) to {} and {} planted pairs to {}",
-                o.docs,
-                bytes as f64 / 1e6,
-                dir.join("corpus.jsonl").display(),
-                pairs,
-                dir.join("truth.tsv").display()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            if created {
-                let _ = std::fs::remove_dir(dir);
-            }
-            Err(e)
-        }
-    }
+    let staged = StagedDir::create(&o.output)?;
+    let dir = staged.path();
+    let crawl = syndic::dedup::synth::Crawl::new(syndic::dedup::synth::CrawlConfig {
+        docs: o.docs,
+        seed: o.seed,
+        shingle: o.shingle,
+        ..Default::default()
+    });
+    let mut w = create(dir, "corpus.jsonl")?;
+    let bytes = crawl.write_corpus(&mut w)?;
+    finish(w)?;
+    let mut w = create(dir, "truth.tsv")?;
+    let pairs = crawl.write_truth(&mut w)?;
+    finish(w)?;
+    staged.commit()?;
+    eprintln!(
+        "syndic: wrote {} documents ({:.1} MB) to {} and {} planted pairs to {}",
+        o.docs,
+        bytes as f64 / 1e6,
+        o.output.join("corpus.jsonl").display(),
+        pairs,
+        o.output.join("truth.tsv").display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub(super) fn run_eval(o: EvalOpts) -> anyhow::Result<ExitCode> {

@@ -63,6 +63,7 @@ pub enum Command {
 /// Parses the command line, runs it and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let opts = Opts::parse();
+    install_signal_handlers();
     match run(opts) {
         Ok(code) => code,
         Err(err) => {
@@ -99,9 +100,37 @@ fn run(opts: Opts) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// SIGINT and SIGTERM remove the run's temporary files and staging
+/// directories, then exit 130 / 143.
+fn install_signal_handlers() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            let removed = syndic::util::cleanup::remove_all();
+            let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
+            eprintln!("syndic: interrupted by {name}; removed {removed} temporary file(s); nothing was written");
+            std::process::exit(128 + sig);
+        }
+    });
+}
+
+/// Most worker threads `--threads` may ask for, per core.
+const THREADS_PER_CORE: usize = 4;
+
 fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
-    if let Some(n) = threads {
+    if let Some(mut n) = threads {
         anyhow::ensure!(n > 0, "--threads must be at least 1");
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cap = THREADS_PER_CORE * cores;
+        if n > cap {
+            eprintln!(
+                "syndic: warning: --threads {n} is more than {THREADS_PER_CORE} per core; using {cap} ({cores} cores)"
+            );
+            n = cap;
+        }
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()
@@ -117,14 +146,21 @@ pub(crate) fn format_of(f: FormatArg) -> Format {
     }
 }
 
-/// Writes a report to `output` atomically, or to standard output.
-fn emit(
+/// Writes a report to `output` (atomically for a regular file, straight
+/// through for a device or FIFO; never over one of `inputs`), or to
+/// standard output.
+fn emit<'a>(
     output: Option<&Path>,
+    inputs: impl IntoIterator<Item = &'a Path>,
     f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     match output {
-        Some(path) => syndic::util::write_atomically(path, f)?,
+        Some(path) => {
+            syndic::util::check_not_an_input(path, inputs)?;
+            syndic::util::write_atomically(path, f)?
+        }
         None => {
+            check_stdout_open()?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             f(&mut out)?;
@@ -141,4 +177,63 @@ pub enum FormatArg {
     Text,
     /// JSON (see docs/report.md).
     Json,
+}
+
+/// A closed standard output (`>&-`) is an error: Rust's standard library
+/// would otherwise drop every byte written to it without a word.
+fn check_stdout_open() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        // SAFETY: F_GETFD only queries the descriptor's flags.
+        let rc = unsafe { libc::fcntl(1, libc::F_GETFD) };
+        anyhow::ensure!(
+            rc != -1,
+            "standard output is closed; nothing was written (give -o FILE)"
+        );
+    }
+    Ok(())
+}
+
+/// Refuses an output directory that is, or is inside, an input directory,
+/// or that is an input file.
+fn check_output_dir(output: &Path, inputs: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    // The output may not exist yet: resolve its nearest existing ancestor.
+    let mut existing = output.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = if parent.as_os_str().is_empty() {
+                    std::path::PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => break,
+        }
+    }
+    let Ok(mut resolved) = existing.canonicalize() else {
+        return Ok(());
+    };
+    resolved.extend(rest.iter().rev());
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            continue;
+        }
+        let Ok(inp) = input.canonicalize() else {
+            continue;
+        };
+        if resolved == inp || (inp.is_dir() && resolved.starts_with(&inp)) {
+            anyhow::bail!(
+                "-o {}: is, or is inside, the input {}; the next run would read its own outputs (give a directory outside the inputs)",
+                output.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
 }

@@ -49,11 +49,13 @@ pub struct PlagdetOpts {
 
 pub(super) fn run_pan(o: PanOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(o.threads)?;
+    super::check_output_dir(&o.out, &[o.susp.clone(), o.src.clone(), o.pairs.clone()])?;
+    let staged = syndic::util::StagedDir::create(&o.out)?;
     let paths = RunPaths {
         pairs: o.pairs,
         susp: o.susp,
         src: o.src,
-        out: o.out,
+        out: staged.path().to_path_buf(),
     };
     let config = AlignConfig {
         seed: o.seed,
@@ -61,6 +63,7 @@ pub(super) fn run_pan(o: PanOpts) -> anyhow::Result<ExitCode> {
     };
     let start = std::time::Instant::now();
     let summary = syndic::pan::run(&paths, &config, &syndic::report::write_pan_file)?;
+    staged.commit()?;
     for e in &summary.failed {
         eprintln!("syndic: failed: {e}");
     }
@@ -107,7 +110,7 @@ pub(super) fn run_plagdet(o: PlagdetOpts) -> anyhow::Result<ExitCode> {
     }
     let score = syndic::pan::plagdet::score(&cases, &detections);
     let format = format_of(o.format);
-    emit(None, |out| {
+    emit(None, [], |out| {
         syndic::report::write_plagdet(out, &score, truth_files.len(), missing, format)
     })?;
     Ok(ExitCode::SUCCESS)
