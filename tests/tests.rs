@@ -8,6 +8,7 @@ mod bad_input;
 mod compare_cli;
 mod corpus;
 mod golden;
+mod hardening;
 mod layers;
 mod pan_cli;
 mod properties;

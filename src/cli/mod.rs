@@ -62,6 +62,7 @@ pub enum Command {
 
 /// Parses the command line, runs it and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
+    note_closed_stdout();
     let opts = Opts::parse();
     install_signal_handlers();
     match run(opts) {
@@ -179,18 +180,38 @@ pub enum FormatArg {
     Json,
 }
 
-/// A closed standard output (`>&-`) is an error: Rust's standard library
-/// would otherwise drop every byte written to it without a word.
-fn check_stdout_open() -> anyhow::Result<()> {
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes whether standard output was closed when syndic started (`>&-`).
+/// Rust's runtime reopens a closed descriptor 1 on `/dev/null` before
+/// `main` (read-write, which a shell's `> /dev/null` never is), so that is
+/// what a closed standard output looks like here.
+fn note_closed_stdout() {
     #[cfg(unix)]
     {
-        // SAFETY: F_GETFD only queries the descriptor's flags.
-        let rc = unsafe { libc::fcntl(1, libc::F_GETFD) };
-        anyhow::ensure!(
-            rc != -1,
-            "standard output is closed; nothing was written (give -o FILE)"
-        );
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        // SAFETY: F_GETFL only queries the descriptor's status flags.
+        let flags = unsafe { libc::fcntl(1, libc::F_GETFL) };
+        let reopened = flags != -1
+            && (flags & libc::O_ACCMODE) == libc::O_RDWR
+            && {
+                let fd1 = std::fs::metadata("/proc/self/fd/1");
+                let null = std::fs::metadata("/dev/null");
+                matches!((fd1, null), (Ok(a), Ok(b)) if a.file_type().is_char_device() && a.rdev() == b.rdev())
+            };
+        if flags == -1 || reopened {
+            STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
+}
+
+/// A closed standard output is an error: Rust's standard library would
+/// otherwise drop every byte written to it without a word.
+fn check_stdout_open() -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed),
+        "standard output is closed; nothing was written (give -o FILE)"
+    );
     Ok(())
 }
 

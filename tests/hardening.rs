@@ -1,0 +1,300 @@
+//! What syndic writes can never destroy what it did not create, a run
+//! leaves one complete output or none, signals clean up, resources are
+//! bounded. Each test runs the real binary.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::dedup_cli::article;
+use crate::util::Fixture;
+
+const SHARED: &str = "The harbour bridge will close for repairs from Monday until the end of the summer, the council said.";
+
+fn two_articles(f: &Fixture) {
+    f.write("a.txt", format!("Bridge news\n\n{SHARED} It rained.\n"));
+    f.write(
+        "b.txt",
+        format!("Local\n\nResidents were told so. {SHARED}\n"),
+    );
+}
+
+fn mknod(path: &Path, major: u32, minor: u32) -> bool {
+    Command::new("mknod")
+        .arg(path)
+        .args(["c", &major.to_string(), &minor.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn is_char_device(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
+
+#[test]
+fn output_onto_a_character_device_writes_through_and_keeps_the_device() {
+    let f = Fixture::new();
+    two_articles(&f);
+    let null = f.path("null");
+    if !mknod(&null, 1, 3) {
+        eprintln!("skipped: mknod needs root");
+        return;
+    }
+    f.run(&["compare", "a.txt", "b.txt", "-o", "null"])
+        .expect_code(0);
+    assert!(is_char_device(&null), "the device was replaced");
+}
+
+#[test]
+fn output_onto_a_full_device_is_an_error_naming_it() {
+    let f = Fixture::new();
+    two_articles(&f);
+    let full = f.path("full");
+    if !mknod(&full, 1, 7) {
+        eprintln!("skipped: mknod needs root");
+        return;
+    }
+    let run = f.run(&["compare", "a.txt", "b.txt", "-o", "full"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("full"), "{}", run.stderr());
+    assert!(is_char_device(&full));
+}
+
+#[test]
+fn output_onto_a_symlink_writes_its_target_and_keeps_the_link() {
+    let f = Fixture::new();
+    two_articles(&f);
+    std::fs::create_dir(f.path("reports")).unwrap();
+    f.write("reports/real.json", "old");
+    std::os::unix::fs::symlink("reports/real.json", f.path("link.json")).unwrap();
+    f.run(&[
+        "compare",
+        "a.txt",
+        "b.txt",
+        "--format",
+        "json",
+        "-o",
+        "link.json",
+    ])
+    .expect_code(0);
+    let meta = std::fs::symlink_metadata(f.path("link.json")).unwrap();
+    assert!(meta.file_type().is_symlink());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.path("reports/real.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["shared"][0]["kind"], "verbatim");
+    let left: Vec<_> = std::fs::read_dir(f.path("reports")).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file beside the real target");
+}
+
+#[test]
+fn output_equal_to_an_input_is_refused_and_the_input_kept() {
+    let f = Fixture::new();
+    two_articles(&f);
+    let before = std::fs::read(f.path("b.txt")).unwrap();
+    let run = f.run(&["compare", "a.txt", "b.txt", "-o", "b.txt"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("b.txt"), "{}", run.stderr());
+    assert_eq!(std::fs::read(f.path("b.txt")).unwrap(), before);
+    // Also through a link, and for align.
+    std::os::unix::fs::symlink("a.txt", f.path("alias.txt")).unwrap();
+    f.run(&["align", "a.txt", "b.txt", "-o", "alias.txt"])
+        .expect_code(2);
+    assert!(std::fs::read_to_string(f.path("a.txt"))
+        .unwrap()
+        .starts_with("Bridge news"));
+}
+
+#[test]
+fn output_onto_a_directory_is_refused() {
+    let f = Fixture::new();
+    two_articles(&f);
+    std::fs::create_dir(f.path("d")).unwrap();
+    let run = f.run(&["compare", "a.txt", "b.txt", "-o", "d"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("directory"), "{}", run.stderr());
+}
+
+#[test]
+fn a_closed_standard_output_is_an_error() {
+    let f = Fixture::new();
+    two_articles(&f);
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' compare a.txt b.txt >&-",
+            env!("CARGO_BIN_EXE_syndic")
+        ))
+        .current_dir(f.dir.path())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
+
+fn crawl(f: &Fixture, docs: usize) {
+    let mut s = String::new();
+    for i in 0..docs {
+        let text = article(i as u64 / 2, 200);
+        s.push_str(&serde_json::json!({"id": format!("d{i}"), "text": text}).to_string());
+        s.push('\n');
+    }
+    f.write("crawl.jsonl", s);
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_second_dedup_run_replaces_the_first_as_a_whole() {
+    let f = Fixture::new();
+    crawl(&f, 40);
+    let args = ["dedup", "crawl.jsonl", "--id-field", "id", "-o", "out"];
+    let mut first = args.to_vec();
+    first.push("--write-deduped");
+    f.run(&first).expect_code(0);
+    assert!(f.path("out/deduped.jsonl").exists());
+    f.run(&args).expect_code(0);
+    assert_eq!(
+        names(&f.path("out")),
+        [
+            ".syndic-run",
+            "clusters.jsonl",
+            "duplicates.txt",
+            "stats.json"
+        ],
+        "the first run's deduped.jsonl must not sit beside the second run's files"
+    );
+    // Nothing beside the output either.
+    assert_eq!(names(f.dir.path()), ["crawl.jsonl", "out"]);
+}
+
+#[test]
+fn dedup_into_a_directory_syndic_did_not_make_is_refused_untouched() {
+    let f = Fixture::new();
+    crawl(&f, 10);
+    f.write("mine/notes.txt", "keep me");
+    let run = f.run(&["dedup", "crawl.jsonl", "--id-field", "id", "-o", "mine"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("did not make"), "{}", run.stderr());
+    assert_eq!(names(&f.path("mine")), ["notes.txt"]);
+}
+
+#[test]
+fn dedup_output_inside_an_input_directory_is_refused() {
+    let f = Fixture::new();
+    crawl(&f, 10);
+    std::fs::create_dir(f.path("in")).unwrap();
+    std::fs::rename(f.path("crawl.jsonl"), f.path("in/crawl.jsonl")).unwrap();
+    for out in ["in", "in/out"] {
+        let run = f.run(&["dedup", "in", "--id-field", "id", "-o", out]);
+        run.expect_code(2);
+        assert!(run.stderr().contains("inside"), "{}", run.stderr());
+    }
+    assert_eq!(names(&f.path("in")), ["crawl.jsonl"]);
+}
+
+/// Starts `syndic dedup - -o out` reading standard input, feeds it part of
+/// a crawl and waits until the run has made its staging directory; the
+/// returned child is blocked reading the rest.
+fn running_dedup(f: &Fixture) -> std::process::Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_syndic"))
+        .args(["dedup", "-", "--id-field", "id", "-o", "out"])
+        .current_dir(f.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for i in 0..50 {
+        let line = serde_json::json!({"id": format!("d{i}"), "text": article(i, 100)});
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    let start = Instant::now();
+    while !names(f.dir.path()).iter().any(|n| n.ends_with(".dir")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no staging directory"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Keep standard input open: the run waits for more.
+    std::mem::forget(stdin);
+    child
+}
+
+#[test]
+fn sigterm_removes_the_runs_temporary_files_and_exits_143() {
+    let f = Fixture::new();
+    let child = running_dedup(&f);
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(143),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SIGTERM"));
+    assert!(names(f.dir.path()).is_empty(), "{:?}", names(f.dir.path()));
+}
+
+#[test]
+fn kill_9_leaves_nothing_that_looks_complete_and_the_next_run_cleans_up() {
+    let f = Fixture::new();
+    // A complete first run.
+    crawl(&f, 20);
+    f.run(&["dedup", "crawl.jsonl", "--id-field", "id", "-o", "out"])
+        .expect_code(0);
+    let first = std::fs::read(f.path("out/clusters.jsonl")).unwrap();
+    let mut child = running_dedup(&f);
+    Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    // The previous run is intact; the killed one left only its staging
+    // directory, which no reader takes for a run.
+    assert_eq!(std::fs::read(f.path("out/clusters.jsonl")).unwrap(), first);
+    let left: Vec<String> = names(f.dir.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".dir"))
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with(".syndic.out."));
+    // The next run recognises it, removes it and says so.
+    let run = f.run(&["dedup", "crawl.jsonl", "--id-field", "id", "-o", "out"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains("left by an interrupted run"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(names(f.dir.path()), ["crawl.jsonl", "out"]);
+}
+
+#[test]
+fn absurd_thread_counts_are_capped_with_a_warning() {
+    let f = Fixture::new();
+    two_articles(&f);
+    let start = Instant::now();
+    let run = f.run(&["compare", "a.txt", "b.txt", "--threads", "100000"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains("--threads 100000"),
+        "{}",
+        run.stderr()
+    );
+    assert!(start.elapsed() < Duration::from_secs(30));
+}
