@@ -175,37 +175,54 @@ pub struct PassagePair {
     pub edit: Edit,
 }
 
-/// Maps byte offsets of a text to character offsets.
+/// Character offsets of byte offsets (PAN counts characters), in `O(1)`
+/// memory for ASCII text and one `u32` per 64 bytes otherwise: the
+/// characters before every 64-byte block, then a count of the lead bytes
+/// inside the block.
 #[derive(Debug, Clone)]
-pub struct CharIndex {
-    /// For non-ASCII text: the character offset of every char boundary, by
-    /// byte offset (`None` for pure ASCII, where the two are equal).
-    map: Option<Vec<u32>>,
+pub struct CharIndex<'t> {
+    text: &'t str,
+    /// Characters before each 64-byte block (`None` for pure ASCII, where
+    /// byte and character offsets are equal).
+    blocks: Option<Vec<u32>>,
 }
 
-impl CharIndex {
+/// Bytes per block of [`CharIndex`].
+const CHAR_BLOCK: usize = 64;
+
+impl<'t> CharIndex<'t> {
     /// Indexes `text`.
-    pub fn new(text: &str) -> CharIndex {
+    pub fn new(text: &'t str) -> CharIndex<'t> {
         if text.is_ascii() {
-            return CharIndex { map: None };
+            return CharIndex { text, blocks: None };
         }
-        let mut map = vec![0u32; text.len() + 1];
+        let mut blocks = Vec::with_capacity(text.len() / CHAR_BLOCK + 1);
         let mut chars = 0u32;
-        for (i, c) in text.char_indices() {
-            for slot in &mut map[i..i + c.len_utf8()] {
-                *slot = chars;
-            }
-            chars += 1;
+        for chunk in text.as_bytes().chunks(CHAR_BLOCK) {
+            blocks.push(chars);
+            chars += chunk.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32;
         }
-        map[text.len()] = chars;
-        CharIndex { map: Some(map) }
+        CharIndex {
+            text,
+            blocks: Some(blocks),
+        }
     }
 
     /// The character offset of byte offset `byte` (a char boundary).
     pub fn char_offset(&self, byte: usize) -> usize {
-        match &self.map {
+        match &self.blocks {
             None => byte,
-            Some(m) => m[byte] as usize,
+            Some(blocks) => {
+                let block = byte / CHAR_BLOCK;
+                let Some(&before) = blocks.get(block) else {
+                    // `byte` is the end of a text whose length is a
+                    // multiple of the block size.
+                    let last = blocks.len() - 1;
+                    return blocks[last] as usize
+                        + lead_bytes(&self.text.as_bytes()[last * CHAR_BLOCK..]);
+                };
+                before as usize + lead_bytes(&self.text.as_bytes()[block * CHAR_BLOCK..byte])
+            }
         }
     }
 
@@ -213,6 +230,11 @@ impl CharIndex {
     pub fn chars(&self, span: Span) -> Span {
         Span::new(self.char_offset(span.start), self.char_offset(span.end))
     }
+}
+
+/// UTF-8 lead bytes (characters) in `b`.
+fn lead_bytes(b: &[u8]) -> usize {
+    b.iter().filter(|&&x| (x & 0xC0) != 0x80).count()
 }
 
 /// A unit: a sentence, or short sentences joined, and its term vector.
@@ -231,7 +253,7 @@ struct Unit {
 #[derive(Debug, Clone)]
 pub struct AlignDoc<'t> {
     text: &'t str,
-    tokens: Tokens,
+    tokens: std::borrow::Cow<'t, Tokens>,
     /// Hash of every normalized word.
     exact: Vec<u64>,
     /// Hash of every word's stem, or 0 for stopwords.
@@ -244,19 +266,38 @@ pub struct AlignDoc<'t> {
     term_start: Vec<u32>,
     /// Exact word n-grams (hash, unit), sorted.
     ngrams: Vec<(u64, u32)>,
-    chars: CharIndex,
+    chars: CharIndex<'t>,
 }
 
 impl<'t> AlignDoc<'t> {
     /// Tokenizes, stems and splits `text` into units.
     pub fn new(text: &'t str, config: &AlignConfig) -> AlignDoc<'t> {
-        AlignDoc::from_analyzed(text, Analyzed::new(text), config)
+        let Analyzed { tokens, sentences } = Analyzed::new(text);
+        AlignDoc::from_parts(text, std::borrow::Cow::Owned(tokens), &sentences, config)
     }
 
-    /// Like [`AlignDoc::new`], from an analysis of `text` already made.
-    pub fn from_analyzed(text: &'t str, analyzed: Analyzed, config: &AlignConfig) -> AlignDoc<'t> {
+    /// Like [`AlignDoc::new`], from an analysis of `text` already made (its
+    /// tokens are borrowed, not copied).
+    pub fn from_analyzed(
+        text: &'t str,
+        analyzed: &'t Analyzed,
+        config: &AlignConfig,
+    ) -> AlignDoc<'t> {
+        AlignDoc::from_parts(
+            text,
+            std::borrow::Cow::Borrowed(&analyzed.tokens),
+            &analyzed.sentences,
+            config,
+        )
+    }
+
+    fn from_parts(
+        text: &'t str,
+        tokens: std::borrow::Cow<'t, Tokens>,
+        sentences: &[crate::text::Sentence],
+        config: &AlignConfig,
+    ) -> AlignDoc<'t> {
         let stemmer = Stemmer::create(Algorithm::English);
-        let tokens = analyzed.tokens;
         let mut exact = Vec::with_capacity(tokens.len());
         let mut stems = Vec::with_capacity(tokens.len());
         for norm in tokens.norms() {
@@ -275,7 +316,7 @@ impl<'t> AlignDoc<'t> {
         }
         let mut units: Vec<Unit> = Vec::new();
         let mut open: Option<(Span, Range<usize>)> = None;
-        for s in &analyzed.sentences {
+        for s in sentences {
             let (span, words) = match open.take() {
                 Some((span, words)) => {
                     (Span::new(span.start, s.span.end), words.start..s.tokens.end)
@@ -354,7 +395,7 @@ impl<'t> AlignDoc<'t> {
     }
 
     /// The character index of the text.
-    pub fn char_index(&self) -> &CharIndex {
+    pub fn char_index(&self) -> &CharIndex<'t> {
         &self.chars
     }
 
@@ -1095,6 +1136,16 @@ fn merge_adjacent(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn char_index_matches_counting_characters(text in "\\PC{0,300}") {
+            let ci = CharIndex::new(&text);
+            for (i, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+                proptest::prop_assert_eq!(ci.char_offset(i), text[..i].chars().count());
+            }
+        }
+    }
 
     #[test]
     fn char_index_counts_characters() {

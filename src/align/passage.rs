@@ -31,7 +31,7 @@ impl Aligner {
     }
 
     /// Prepares one text already analysed by [`Analyzed::new`].
-    pub fn doc_from_analyzed<'t>(&self, text: &'t str, analyzed: Analyzed) -> AlignDoc<'t> {
+    pub fn doc_from_analyzed<'t>(&self, text: &'t str, analyzed: &'t Analyzed) -> AlignDoc<'t> {
         AlignDoc::from_analyzed(text, analyzed, &self.config)
     }
 

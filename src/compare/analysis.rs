@@ -22,6 +22,18 @@ pub(super) struct DocAnalysis {
     pub(super) lines: LineIndex,
 }
 
+impl DocAnalysis {
+    /// Frees what only the sentence and pair stages need (hashes, flags,
+    /// shingles), keeping the tokens, sentences and lines that the passage
+    /// stage and the report use.
+    pub(super) fn release_sketches(&mut self) {
+        self.token_hashes = Vec::new();
+        self.content = Vec::new();
+        self.stop = Vec::new();
+        self.shingles = Vec::new();
+    }
+}
+
 /// A distinct normalized sentence and where it occurs.
 pub(super) struct Class {
     /// (document, sentence index) of every occurrence, in order.

@@ -43,16 +43,14 @@ pub(super) fn near_pairs(
         .par_iter()
         .map(|&c| hasher.signature(&classes[c as usize].shingles))
         .collect();
-    let mut index = LshIndex::new(lsh);
-    index.insert_all(&sigs)?;
-    drop(sigs);
-    let candidates = index.candidates(|a, b| {
+    let candidates = LshIndex::candidates_of(lsh, &sigs, |a, b| {
         let (ca, cb) = (
             &classes[eligible[a as usize] as usize],
             &classes[eligible[b as usize] as usize],
         );
         !(ca.single_doc.is_some() && ca.single_doc == cb.single_doc)
-    });
+    })?;
+    drop(sigs);
     Ok(candidates
         .par_iter()
         .filter_map(|&(a, b)| {
@@ -60,6 +58,30 @@ pub(super) fn near_pairs(
             verify(&classes[ia as usize], &classes[ib as usize], config).map(|s| (ia, ib, s))
         })
         .collect())
+}
+
+/// A near group in at least this many documents whose variants all have
+/// the same content words is a template (boilerplate).
+pub(super) const TEMPLATE_MIN_DOCS: usize = 10;
+/// ... and it has at least this many variants.
+pub(super) const TEMPLATE_MIN_VARIANTS: usize = 3;
+
+/// True if every class has the same sequence of content words: the
+/// variants differ only in names, numbers and function words, as a
+/// templated line does ("Contact the <outlet> newsroom with tips and
+/// corrections.", "Copyright 2017 <agency>").
+fn same_content_words(classes: &[Class], members: &[usize]) -> bool {
+    let content = |c: usize| {
+        let class = &classes[c];
+        class
+            .tokens
+            .iter()
+            .zip(&class.content)
+            .filter(|(_, &is)| is)
+            .map(|(t, _)| *t)
+    };
+    let first = members[0];
+    members[1..].iter().all(|&c| content(c).eq(content(first)))
 }
 
 /// Joins verified pairs into groups of sentences in at least two documents,
@@ -98,7 +120,10 @@ pub(super) fn build(
             continue;
         }
         let all_fragments = members_classes.iter().all(|&c| classes[c].fragment);
-        let kind = if all_fragments || distinct_docs >= boilerplate_min {
+        let templated = distinct_docs >= TEMPLATE_MIN_DOCS
+            && members_classes.len() >= TEMPLATE_MIN_VARIANTS
+            && same_content_words(classes, members_classes);
+        let kind = if all_fragments || templated || distinct_docs >= boilerplate_min {
             Kind::Boilerplate
         } else if members_classes.len() == 1 {
             Kind::Verbatim

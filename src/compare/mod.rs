@@ -118,7 +118,7 @@ impl Comparer {
         }
         let config = &self.config;
         // 1. Every document analysed, in parallel, and signed.
-        let analyses: Vec<DocAnalysis> = docs
+        let mut analyses: Vec<DocAnalysis> = docs
             .par_iter()
             .map(|d| analysis::analyse(&d.text, &self.doc_shingler))
             .collect();
@@ -131,9 +131,12 @@ impl Comparer {
         let groups = groups::build(&classes, &edges, docs.len(), config);
         drop(classes);
         // 7. Documents and document pairs.
-        let (mut documents, pair_shared) = pairs::summarize(&docs, &analyses, &groups);
+        let all_pairs = docs.len() <= config.all_pairs_limit;
+        let (mut documents, pair_shared) = pairs::summarize(&docs, &analyses, &groups, all_pairs);
         let pair_list = pairs::pair_list(&analyses, &doc_sigs, &pair_shared, config)?;
         let pairs = pairs::stats(&pair_list, &docs, &analyses, &doc_sigs, &pair_shared)?;
+        drop((doc_sigs, pair_shared));
+        analyses.iter_mut().for_each(DocAnalysis::release_sketches);
         // 8. Passages of every listed pair, and what each document adds.
         let aligned = self.align_pairs(&docs, &analyses, &pair_list);
         overlap::source_overlap(&mut documents, &docs, &analyses, &aligned);
@@ -166,7 +169,7 @@ impl Comparer {
         let align_docs: Vec<AlignDoc> = docs
             .par_iter()
             .zip(analyses)
-            .map(|(d, a)| self.aligner.doc_from_analyzed(&d.text, a.analyzed.clone()))
+            .map(|(d, a)| self.aligner.doc_from_analyzed(&d.text, &a.analyzed))
             .collect();
         pairs
             .par_iter()

@@ -21,11 +21,13 @@ use crate::util::round4;
 pub(super) type PairShared = AHashMap<(u32, u32), usize>;
 
 /// Each document's summary (passage figures are filled in later) and the
-/// groups every pair of documents shares.
+/// groups pairs of documents share: every pair of a group's documents when
+/// `all_pairs`, else each of them with the group's first document.
 pub(super) fn summarize(
     docs: &[InputDoc],
     analyses: &[DocAnalysis],
     groups: &[RawGroup],
+    all_pairs: bool,
 ) -> (Vec<DocumentSummary>, PairShared) {
     let mut shared_flag: Vec<Vec<Option<Kind>>> = analyses
         .iter()
@@ -41,9 +43,17 @@ pub(super) fn summarize(
         }
         let group_docs: BTreeSet<u32> = g.members.iter().map(|m| m.0).collect();
         let group_docs: Vec<u32> = group_docs.into_iter().collect();
-        for (i, &a) in group_docs.iter().enumerate() {
-            for &b in &group_docs[i + 1..] {
-                *pair_shared.entry((a, b)).or_default() += 1;
+        if all_pairs {
+            for (i, &a) in group_docs.iter().enumerate() {
+                for &b in &group_docs[i + 1..] {
+                    *pair_shared.entry((a, b)).or_default() += 1;
+                }
+            }
+        } else {
+            // A family of k documents costs k - 1 pairs: each member with
+            // the family's first document, as passim links clusters.
+            for &b in &group_docs[1..] {
+                *pair_shared.entry((group_docs[0], b)).or_default() += 1;
             }
         }
     }
@@ -103,9 +113,7 @@ pub(super) fn pair_list(
             .collect());
     }
     let params = LshParams::for_threshold(config.threshold, config.permutations, 0.5, 0.5)?;
-    let mut idx = LshIndex::new(params);
-    idx.insert_all(doc_sigs)?;
-    let candidates = idx.candidates(|_, _| true);
+    let candidates = LshIndex::candidates_of(params, doc_sigs, |_, _| true)?;
     // LSH proposes; the exact similarity decides.
     let mut list: Vec<(u32, u32)> = candidates
         .into_par_iter()

@@ -197,6 +197,55 @@ impl LshIndex {
     }
 }
 
+impl LshIndex {
+    /// The candidate pairs of `signatures` under `params`, exactly as
+    /// [`LshIndex::insert_all`] then [`LshIndex::candidates`] give them, but
+    /// band by band (as many bands at once as there are threads), so that
+    /// memory holds one band's keys per thread instead of every band's.
+    pub fn candidates_of(
+        params: LshParams,
+        signatures: &[Signature],
+        keep: impl Fn(u32, u32) -> bool + Sync,
+    ) -> Result<Vec<(u32, u32)>> {
+        let index = LshIndex::new(params);
+        for s in signatures {
+            index.check(s)?;
+        }
+        let bands: Vec<usize> = (0..params.bands).collect();
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for chunk in bands.chunks(rayon::current_num_threads().max(1)) {
+            let per_band: Vec<Vec<(u32, u32)>> = chunk
+                .par_iter()
+                .map(|&band| {
+                    let mut keys: Vec<(u64, u32)> = signatures
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| !s.is_empty())
+                        .map(|(id, s)| (index.band_key(s, band), id as u32))
+                        .collect();
+                    keys.sort_unstable();
+                    let mut pairs = Vec::new();
+                    for run in keys.chunk_by(|x, y| x.0 == y.0) {
+                        for (i, &(_, a)) in run.iter().enumerate() {
+                            for &(_, b) in &run[i + 1..] {
+                                let pair = if a < b { (a, b) } else { (b, a) };
+                                if pair.0 != pair.1 && keep(pair.0, pair.1) {
+                                    pairs.push(pair);
+                                }
+                            }
+                        }
+                    }
+                    pairs
+                })
+                .collect();
+            out.extend(per_band.into_iter().flatten());
+            out.par_sort_unstable();
+            out.dedup();
+        }
+        Ok(out)
+    }
+}
+
 // --- banding for crawl-scale dedup (issue 4) ---
 
 /// Hash of one band's values: XXH3-64 of the values as little-endian `u32`s,
