@@ -298,3 +298,63 @@ fn absurd_thread_counts_are_capped_with_a_warning() {
     );
     assert!(start.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn templated_furniture_is_boilerplate_and_families_cost_linear_pairs() {
+    let f = Fixture::new();
+    let outlets = [
+        "Corane Journal",
+        "Veloch News",
+        "Deanan Post",
+        "Rilinesu Times",
+        "Mora Herald",
+        "Elre Daily",
+        "Chmora Courier",
+        "Tavin Gazette",
+        "Sulo Star",
+        "Brena Tribune",
+        "Quill Observer",
+        "Nadir Ledger",
+    ];
+    let wire = "The regional water authority approved a new reservoir north of the valley after a decade of drought warnings.";
+    for i in 0..120 {
+        let outlet = outlets[i % outlets.len()];
+        let mut text = format!("{}\n\n", article(1000 + i as u64, 120));
+        if i < 30 {
+            text.push_str(wire);
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "Contact the {outlet} newsroom with tips and corrections.\n"
+        ));
+        f.write(&format!("docs/d{i:03}.txt",), text);
+    }
+    let run = f.run(&["compare", "docs", "--format", "json"]);
+    run.expect_code(0);
+    let report = run.json();
+    let groups = report["shared"].as_array().unwrap();
+    let footer = groups
+        .iter()
+        .find(|g| {
+            g["members"][0]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Contact the")
+        })
+        .expect("the footer is a group");
+    assert_eq!(footer["kind"], "boilerplate", "{footer:#}");
+    let wire_group = groups
+        .iter()
+        .find(|g| g["members"][0]["text"] == wire)
+        .expect("the wire sentence is a group");
+    assert_eq!(wire_group["kind"], "verbatim");
+    assert_eq!(wire_group["documents"], 30);
+    // 30 documents share the wire sentence: 29 pairs, not 435.
+    let pairs = report["pairs"].as_array().unwrap();
+    let sharing = pairs
+        .iter()
+        .filter(|p| p["shared_sentences"].as_u64().unwrap() > 0)
+        .count();
+    assert_eq!(sharing, 29, "{sharing} pairs share a sentence");
+    assert!(pairs.len() < 200, "{} pairs listed", pairs.len());
+}

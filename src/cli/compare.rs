@@ -73,7 +73,14 @@ pub struct CompareOpts {
     /// Reject files with a line longer than this many bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES, value_name = "BYTES")]
     pub max_line_bytes: usize,
+    /// Stop with an error, writing nothing to -o FILE, when the report
+    /// would be larger than this (0: no limit).
+    #[arg(long, default_value_t = DEFAULT_MAX_REPORT_BYTES, value_name = "BYTES")]
+    pub max_report_bytes: u64,
 }
+
+/// Default of `--max-report-bytes`: 1 GiB.
+pub const DEFAULT_MAX_REPORT_BYTES: u64 = 1 << 30;
 
 /// Everything `syndic compare` needs, resolved from [`CompareOpts`].
 #[derive(Debug, Clone)]
@@ -90,6 +97,8 @@ pub struct Config {
     pub threads: Option<usize>,
     /// Output file, or standard output.
     pub output: Option<PathBuf>,
+    /// Largest report written (0: no limit).
+    pub max_report_bytes: u64,
 }
 
 impl From<CompareOpts> for Config {
@@ -114,6 +123,7 @@ impl From<CompareOpts> for Config {
             },
             threads: o.threads,
             output: o.output,
+            max_report_bytes: o.max_report_bytes,
         }
     }
 }
@@ -157,7 +167,10 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     emit(
         config.output.as_deref(),
         comparison.documents.iter().map(|d| Path::new(&d.path)),
-        |out| syndic::report::write(out, &comparison, config.format),
+        |out| {
+            let mut limited = super::Limited::new(out, config.max_report_bytes);
+            syndic::report::write(&mut limited, &comparison, config.format)
+        },
     )?;
     Ok(if skipped.is_empty() {
         ExitCode::SUCCESS

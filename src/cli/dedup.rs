@@ -157,8 +157,14 @@ impl DedupRun {
                 threshold: o.threshold,
                 verify,
                 read: ReadOptions {
-                    text_field: FieldPath::parse(&o.text_field)?,
-                    id_field: o.id_field.as_deref().map(FieldPath::parse).transpose()?,
+                    text_field: FieldPath::parse(&o.text_field)
+                        .map_err(|e| super::as_option(e, "text-field"))?,
+                    id_field: o
+                        .id_field
+                        .as_deref()
+                        .map(FieldPath::parse)
+                        .transpose()
+                        .map_err(|e| super::as_option(e, "id-field"))?,
                     skip_bad: o.skip_bad,
                     keep_raw: false,
                     max_record_bytes: o.max_record_bytes,

@@ -71,7 +71,17 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("syndic: error: {err}");
+            match err.downcast_ref::<syndic::Error>() {
+                // The library names a setting; the user typed an option.
+                Some(syndic::Error::InvalidParameter {
+                    name,
+                    value,
+                    reason,
+                }) if name.chars().all(|c| c.is_ascii_lowercase() || c == '-') => {
+                    eprintln!("syndic: error: --{name} {value}: {reason}")
+                }
+                _ => eprintln!("syndic: error: {err}"),
+            }
             for cause in err.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
@@ -257,4 +267,54 @@ fn check_output_dir(output: &Path, inputs: &[std::path::PathBuf]) -> anyhow::Res
         }
     }
     Ok(())
+}
+
+/// A writer that fails once more than `limit` bytes went through it (0: no
+/// limit), for `--max-report-bytes`.
+pub(crate) struct Limited<'a> {
+    inner: &'a mut dyn Write,
+    limit: u64,
+    written: u64,
+}
+
+impl<'a> Limited<'a> {
+    pub(crate) fn new(inner: &'a mut dyn Write, limit: u64) -> Limited<'a> {
+        Limited {
+            inner,
+            limit,
+            written: 0,
+        }
+    }
+}
+
+impl Write for Limited<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.written += buf.len() as u64;
+        if self.limit > 0 && self.written > self.limit {
+            return Err(std::io::Error::other(format!(
+                "the report is larger than --max-report-bytes {} (raise it, or 0 for no limit; \
+                 a large report usually means templated page furniture or near-identical documents: \
+                 try --format text or fewer documents)",
+                self.limit
+            )));
+        }
+        self.inner.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Names the option the user typed in a library parameter error.
+pub(crate) fn as_option(e: syndic::Error, option: &'static str) -> syndic::Error {
+    match e {
+        syndic::Error::InvalidParameter { value, reason, .. } => syndic::Error::InvalidParameter {
+            name: option,
+            value,
+            reason,
+        },
+        e => e,
+    }
 }

@@ -85,6 +85,11 @@ pub(super) fn run_pan(o: PanOpts) -> anyhow::Result<ExitCode> {
 }
 
 pub(super) fn run_plagdet(o: PlagdetOpts) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        o.detections.is_dir(),
+        "{}: the detections directory does not exist (or is not a directory)",
+        o.detections.display()
+    );
     let mut truth_files: Vec<PathBuf> = std::fs::read_dir(&o.truth)
         .with_context(|| format!("{}: cannot read the directory", o.truth.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))

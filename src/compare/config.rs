@@ -91,7 +91,14 @@ impl CompareConfig {
         unit("containment", config.containment)?;
         unit("boilerplate-docs", config.boilerplate_docs)?;
         Shingler::new(config.document_shingle, config.seed)?;
-        Shingler::new(config.sentence_shingle, config.seed)?;
+        Shingler::new(config.sentence_shingle, config.seed).map_err(|e| match e {
+            Error::InvalidParameter { value, reason, .. } => Error::InvalidParameter {
+                name: "sentence-shingle",
+                value,
+                reason,
+            },
+            e => e,
+        })?;
         MinHasher::new(MinHashParams {
             permutations: config.permutations,
             seed: config.seed,

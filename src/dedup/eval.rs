@@ -83,6 +83,10 @@ pub fn evaluate(clusters: &Path, truth: &Path, threshold: f64, margin: f64) -> R
     }
     let predicted: u64 = sizes.values().map(|&s| s * (s - 1) / 2).sum();
     let (mut right, mut truth_pairs, mut found) = (0u64, 0u64, 0u64);
+    // Ids of the pairs that should be clustered, and how many of them the
+    // clusters know at all: few means the two files do not speak of the
+    // same ids, and every figure would be meaningless.
+    let mut expected_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (i, line) in open(truth)?.lines().enumerate() {
         let n = i as u64 + 1;
         let line = line.map_err(|e| bad(truth, n, e.to_string()))?;
@@ -112,10 +116,30 @@ pub fn evaluate(clusters: &Path, truth: &Path, threshold: f64, margin: f64) -> R
         }
         if j >= threshold + margin - 1e-9 {
             truth_pairs += 1;
+            if expected_ids.len() < 1_000_000 {
+                expected_ids.insert(a.to_owned());
+                expected_ids.insert(b.to_owned());
+            }
             if together {
                 found += 1;
             }
         }
+    }
+    let known = expected_ids
+        .iter()
+        .filter(|id| cluster_of.contains_key(id.as_str()))
+        .count();
+    if !expected_ids.is_empty() && known * 2 < expected_ids.len() {
+        return Err(Error::BadInput {
+            path: clusters.to_path_buf(),
+            reason: format!(
+                "only {known} of the {} ids that {} says should be clustered occur in it: \
+                 the two files most likely do not use the same ids (was dedup run with \
+                 --id-field id?); no figure is given, since it would be meaningless",
+                expected_ids.len(),
+                truth.display()
+            ),
+        });
     }
     let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     Ok(EvalReport {

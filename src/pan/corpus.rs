@@ -38,6 +38,8 @@ fn stem(name: &str) -> &str {
 pub fn read_pairs(path: &Path) -> Result<(Vec<Pair>, Vec<Error>)> {
     let text = std::fs::read(path).map_err(|source| io_error(path, source))?;
     let text = crate::source::utf8_text(path, text)?;
+    // A byte-order mark (Windows editors write one) is not part of a name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut pairs = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {

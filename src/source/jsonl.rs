@@ -98,6 +98,11 @@ impl JsonlReader {
                 ),
             ));
         }
+        if self.line == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            // A byte-order mark before the first record (Windows tools
+            // write one) is not part of it.
+            self.buf.drain(..3);
+        }
         if self.buf.iter().all(u8::is_ascii_whitespace) {
             return Ok(Step::Nothing);
         }
@@ -160,7 +165,7 @@ pub(crate) fn extract(
     };
     let result = top.deserialize(&mut de).and_then(|()| de.end());
     if let Err(e) = result {
-        return Err(json_message(&e));
+        return Err(json_message(&e, line));
     }
     if !out.got_text {
         return Err(format!(
@@ -177,14 +182,55 @@ pub(crate) fn extract(
 }
 
 /// serde_json's message without its " at line 1 column N" (the line is ours).
-fn json_message(e: &serde_json::Error) -> String {
+fn json_message(e: &serde_json::Error, line: &str) -> String {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let msg = full.strip_suffix(&suffix).unwrap_or(&full);
+    if let Some(at) = lone_surrogate(line) {
+        return format!(
+            "a string holds a lone UTF-16 surrogate escape ({}) at column {}: half of a \
+             surrogate pair is not text (the producer split a character; fix or drop the \
+             record, or --skip-bad)",
+            &line[at..at + 6],
+            at + 1
+        );
+    }
     match e.classify() {
         serde_json::error::Category::Data => msg.to_owned(),
         _ => format!("malformed JSON: {msg} (column {})", e.column()),
     }
+}
+
+/// Byte offset of the first `\uD800`-`\uDFFF` escape in `line` that is not
+/// half of a well-formed pair (a high surrogate followed by a low one).
+fn lone_surrogate(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let unit = |i: usize| -> Option<u16> {
+        let hex = b.get(i..i + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            match unit(i) {
+                Some(0xD800..=0xDBFF) => {
+                    if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) {
+                        i += 12;
+                        continue;
+                    }
+                    return Some(i);
+                }
+                Some(0xDC00..=0xDFFF) => return Some(i),
+                _ => i += 2, // any other escape, `\\` included
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
 }
 
 struct Node<'o, 'b, 'p> {
