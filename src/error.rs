@@ -133,6 +133,18 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// Two records have the same id.
+    #[error("{at}: id {id:?} is also the id of {first}; ids must be unique (--unique-ids makes them unique with a #2, #3, ... suffix)")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The file of the later record.
+        path: PathBuf,
+        /// Where the later record is: file and position, or its number.
+        at: String,
+        /// Where the earlier record is, the same way.
+        first: String,
+    },
     /// The input changed between two passes over it.
     #[error("the input changed while it was being read (pass {pass} saw {found} documents, the first pass {expected}); inputs must not change during a run")]
     InputChanged {
@@ -160,7 +172,8 @@ impl Error {
             | Malformed { path, .. }
             | BadRecord { path, .. }
             | BadInput { path, .. }
-            | BadOutput { path, .. } => Some(path),
+            | BadOutput { path, .. }
+            | DuplicateId { path, .. } => Some(path),
             IncompatibleSignatures { .. }
             | InvalidParameter { .. }
             | NothingToAnalyse

@@ -107,6 +107,10 @@ pub struct DedupOpts {
     /// DESIGN.md).
     #[arg(long, default_value_t = syndic::dedup::DEFAULT_BUCKET_CAP, value_name = "N")]
     pub bucket_cap: usize,
+    /// Make repeated ids unique with a #2, #3, ... suffix instead of
+    /// stopping at the first repeat.
+    #[arg(long)]
+    pub unique_ids: bool,
     /// Text bytes per batch (testing and tuning).
     #[arg(long, default_value_t = syndic::dedup::DEFAULT_BATCH_BYTES, value_name = "BYTES", hide = true)]
     pub batch_bytes: usize,
@@ -174,6 +178,7 @@ impl DedupRun {
                 bucket_cap: o.bucket_cap,
                 write_deduped: o.write_deduped,
                 spool_dir: Some(o.output.clone()),
+                unique_ids: o.unique_ids,
             },
             output: o.output,
         })

@@ -109,6 +109,9 @@ pub struct DedupConfig {
     pub write_deduped: bool,
     /// Where a copy of standard input goes when it must be read twice.
     pub spool_dir: Option<std::path::PathBuf>,
+    /// Two records with one id are an error ([`Error::DuplicateId`]) unless
+    /// this is set; then the later ones get a `#2`, `#3`, ... suffix.
+    pub unique_ids: bool,
 }
 
 impl Default for DedupConfig {
@@ -125,6 +128,7 @@ impl Default for DedupConfig {
             bucket_cap: DEFAULT_BUCKET_CAP,
             write_deduped: false,
             spool_dir: None,
+            unique_ids: false,
         }
     }
 }

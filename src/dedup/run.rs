@@ -119,7 +119,14 @@ impl Deduper {
     pub fn run(&self, sources: Vec<Source>, progress: &dyn Progress) -> Result<Deduped> {
         let start = Instant::now();
         let mut input = self.prepare(sources)?;
-        let signed = self.sign(&mut input, progress)?;
+        let mut signed = self.sign(&mut input, progress)?;
+        let duplicates = signed.store.duplicate_ids();
+        if !duplicates.is_empty() {
+            if !self.config.unique_ids {
+                return Err(duplicate_id_error(&input.pass, &signed.store, &duplicates));
+            }
+            signed.store.make_unique(&duplicates);
+        }
         let mut seconds = Seconds {
             read_and_sign: start.elapsed().as_secs_f64(),
             ..Seconds::default()
@@ -690,4 +697,50 @@ fn component_members(uf: &mut UnionFind, n: usize) -> Vec<(u32, u32)> {
     by_root.extend(roots.into_iter().map(|r| (r, r)));
     by_root.par_sort_unstable();
     by_root
+}
+
+/// The error for the earliest repeated id: where its second record is and
+/// where the first one is, found by reading the input again (when it can be
+/// read again: standard input is read once unless it was copied aside).
+fn duplicate_id_error(input: &PassInput, store: &DocStore, groups: &[Vec<u32>]) -> Error {
+    let (first, second) = groups
+        .iter()
+        .map(|g| (g[0], g[1]))
+        .min_by_key(|&(_, b)| b)
+        .expect("a group");
+    let mut found: [Option<(String, crate::error::Position)>; 2] = [None, None];
+    if input.sources.iter().all(|s| s.path.is_some()) {
+        let _ = run_pass(
+            input,
+            false,
+            None,
+            &super::NoProgress,
+            "locating",
+            |base, batch| {
+                for i in 0..batch.len() {
+                    let d = base + i as u64;
+                    for (slot, want) in found.iter_mut().zip([first, second]) {
+                        if d == want as u64 {
+                            *slot = Some((
+                                input.sources[batch.source(i)].name.clone(),
+                                batch.position(i),
+                            ));
+                        }
+                    }
+                }
+                Ok(())
+            },
+        );
+    }
+    let [a, b] = found;
+    let at = |f: &Option<(String, crate::error::Position)>, doc: u32| match f {
+        Some((p, pos)) => format!("{p}: {pos}"),
+        None => format!("record {} of the input", doc + 1),
+    };
+    Error::DuplicateId {
+        id: store.id(first).to_owned(),
+        path: b.as_ref().map(|(p, _)| p.into()).unwrap_or_default(),
+        at: at(&b, second),
+        first: at(&a, first),
+    }
 }

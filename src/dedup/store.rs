@@ -11,6 +11,8 @@ pub(crate) struct DocStore {
     len: usize,
     sigs: SignatureRows,
     ids: Vec<(String, Vec<u32>)>,
+    /// Ids given in place of the stored ones (made unique).
+    renamed: std::collections::BTreeMap<u32, String>,
     empty: Vec<u64>,
 }
 
@@ -20,6 +22,7 @@ impl DocStore {
             len: 0,
             sigs: SignatureRows::new(params),
             ids: Vec::new(),
+            renamed: std::collections::BTreeMap::new(),
             empty: Vec::new(),
         }
     }
@@ -75,11 +78,61 @@ impl DocStore {
     }
 
     pub(crate) fn id(&self, doc: u32) -> &str {
+        if let Some(id) = self.renamed.get(&doc) {
+            return id;
+        }
         let d = doc as usize;
         let (c, o) = (d / CHUNK, d % CHUNK);
         let (arena, ends) = &self.ids[c];
         let start = if o == 0 { 0 } else { ends[o - 1] as usize };
         &arena[start..ends[o] as usize]
+    }
+
+    /// Groups of documents with equal ids, each sorted, groups by first
+    /// document.
+    pub(crate) fn duplicate_ids(&self) -> Vec<Vec<u32>> {
+        use rayon::prelude::*;
+        let mut keys: Vec<(u64, u32)> = (0..self.len as u32)
+            .into_par_iter()
+            .map(|d| (xxhash_rust::xxh3::xxh3_64(self.id(d).as_bytes()), d))
+            .collect();
+        keys.par_sort_unstable();
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        for run in keys.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+            // Equal hashes: group by the ids themselves.
+            let mut docs: Vec<u32> = run.iter().map(|k| k.1).collect();
+            docs.sort_by(|&a, &b| self.id(a).cmp(self.id(b)).then(a.cmp(&b)));
+            for same in docs.chunk_by(|&a, &b| self.id(a) == self.id(b)) {
+                if same.len() > 1 {
+                    groups.push(same.to_vec());
+                }
+            }
+        }
+        groups.sort();
+        groups
+    }
+
+    /// Gives the later documents of each group a `#2`, `#3`, ... suffix
+    /// (skipping any suffixed id that is taken).
+    pub(crate) fn make_unique(&mut self, groups: &[Vec<u32>]) {
+        let mut taken: std::collections::HashSet<String> = (0..self.len as u32)
+            .map(|d| self.id(d).to_owned())
+            .collect();
+        for g in groups {
+            let base = self.id(g[0]).to_owned();
+            let mut n = 1;
+            for &d in &g[1..] {
+                let id = loop {
+                    n += 1;
+                    let id = format!("{base}#{n}");
+                    if !taken.contains(&id) {
+                        break id;
+                    }
+                };
+                taken.insert(id.clone());
+                self.renamed.insert(d, id);
+            }
+        }
     }
 
     /// Frees the signatures (ids stay).
