@@ -194,3 +194,40 @@ fn compare_reports_passages_what_each_document_takes_and_what_it_adds() {
     assert!(c["found_in"].as_array().unwrap().is_empty());
     assert_eq!(c["own"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn unpunctuated_documents_align_like_any_other() {
+    // One paragraph each, no full stop anywhere: one unit per document.
+    let f = Fixture::new();
+    let run = "the council met on Tuesday to discuss the budget for next year and the new bridge over the river which will cost more than expected according to the engineers";
+    f.write("a.txt", format!("{run} who reviewed the plans last month\n"));
+    f.write(
+        "b.txt",
+        format!("In other news residents complained about noise {run} while farmers worried\n"),
+    );
+    let out = f.run(&["align", "a.txt", "b.txt", "--format", "json"]);
+    out.expect_code(0);
+    let v = out.json();
+    let passages = v["passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 1, "{v:#}");
+    let text = passages[0]["b"]["text"].as_str().unwrap();
+    assert!(text.contains("council met on Tuesday"), "{text}");
+    assert!(text.contains("according to the engineers"), "{text}");
+}
+
+#[test]
+fn a_single_sentence_document_aligns_inside_a_longer_one() {
+    let f = Fixture::new();
+    let s = "The harbour authority will close the old swing bridge for repairs from Monday until the end of the summer season.";
+    f.write("a.txt", format!("{s}\n"));
+    f.write(
+        "b.txt",
+        format!("Traffic news. Buses will be diverted through the town centre. {s} Ferries run as usual.\n"),
+    );
+    let out = f.run(&["align", "a.txt", "b.txt", "--format", "json"]);
+    out.expect_code(0);
+    let v = out.json();
+    assert_eq!(v["passages"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v["passages"][0]["a"]["text"], s);
+    assert_eq!(v["passages"][0]["b"]["text"], s);
+}

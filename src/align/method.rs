@@ -435,6 +435,9 @@ struct Cluster {
     words: usize,
 }
 
+/// Fewest units isf is computed over (see [`Weights::new`]).
+const MIN_ISF_UNITS: usize = 10;
+
 /// tf·isf weights of both documents' units. isf is over the units of both
 /// documents; only the terms the two share need a per-pair count, the others
 /// keep their own document's count.
@@ -465,7 +468,12 @@ impl Weights {
             }
         }
         let mut w = Weights {
-            n: (a.units.len() + b.units.len()) as f32,
+            // Two short documents (one unpunctuated paragraph each) have so
+            // few units that every shared term is in all of them and would
+            // weigh nothing: count at least MIN_ISF_UNITS units, as if the
+            // pair came from a larger collection. Pairs with more units
+            // (every PAN pair, the five articles) are unchanged.
+            n: (a.units.len() + b.units.len()).max(MIN_ISF_UNITS) as f32,
             shared,
             wa: Vec::new(),
             wb: Vec::new(),
