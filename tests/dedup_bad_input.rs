@@ -243,3 +243,55 @@ fn truncated_zstd_and_warc_gzip() {
     );
     assert!(!f.path("out").exists());
 }
+
+#[test]
+fn a_bad_warc_length_resynchronises_at_the_next_record() {
+    use crate::dedup_cli::{article, warc_record};
+    let f = Fixture::new();
+    let good = |id: &str, seed: u64| {
+        warc_record(
+            "conversion",
+            id,
+            "http://example.com/",
+            "text/plain",
+            article(seed, 80).as_bytes(),
+        )
+    };
+    let mut bad = good("<urn:bad>", 1);
+    // Claim 40 bytes fewer than the block has.
+    let text = String::from_utf8(bad.clone()).unwrap();
+    let len: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    bad = text
+        .replacen(
+            &format!("Content-Length: {len}"),
+            &format!("Content-Length: {}", len - 40),
+            1,
+        )
+        .into_bytes();
+    let mut file = good("<urn:one>", 2);
+    file.extend(bad);
+    file.extend(good("<urn:three>", 3));
+    f.write("crawl.warc", &file);
+    // Without --skip-bad: an error naming the record.
+    let run = f.run(&["dedup", "crawl.warc", "-o", "out"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("record 2"), "{}", run.stderr());
+    assert!(run.stderr().contains("Content-Length"), "{}", run.stderr());
+    // With it: the bad record is counted, the next one is read.
+    let run = f.run(&["dedup", "crawl.warc", "-o", "out", "--skip-bad"]);
+    run.expect_code(1);
+    let stats: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.path("out/stats.json")).unwrap()).unwrap();
+    assert_eq!(stats["documents"], 2, "{stats:#}");
+    assert_eq!(stats["skipped"]["records"], 1, "{stats:#}");
+    assert!(stats["skipped"]["examples"][0]
+        .as_str()
+        .unwrap()
+        .contains("skipped"));
+}

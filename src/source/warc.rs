@@ -25,6 +25,9 @@ pub(crate) struct WarcReader {
     buf: Vec<u8>,
     header: Vec<u8>,
     block: Vec<u8>,
+    /// `buf` holds the first line of the next record, found by
+    /// resynchronising after a bad Content-Length.
+    pending: bool,
 }
 
 /// The header fields of a record that matter.
@@ -55,6 +58,7 @@ impl WarcReader {
             buf: Vec::new(),
             header: Vec::new(),
             block: Vec::new(),
+            pending: false,
         }
     }
 
@@ -97,6 +101,9 @@ impl WarcReader {
     /// Skips blank lines between records; the line of the next record's
     /// first line, or `None` at the end of the input.
     fn record_start(&mut self, ctx: &Ctx) -> std::result::Result<Option<u64>, Bad> {
+        if std::mem::take(&mut self.pending) {
+            return Ok(Some(self.line));
+        }
         loop {
             let got = read_line(&mut self.stream, &mut self.buf, MAX_HEADER_BYTES)
                 .map_err(|e| self.io_bad(ctx, e))?;
@@ -218,15 +225,46 @@ impl WarcReader {
                 Some(Ok(())) if self.buf.is_empty() => self.line += 1,
                 None => break,
                 _ => {
-                    return Err(Bad::fatal(
+                    let skipped = self.resync(ctx)?;
+                    return Err(Bad::record(
                         ctx.name,
                         pos,
-                        "record does not end with an empty line after Content-Length bytes",
-                    ))
+                        format!(
+                            "the record does not end after its Content-Length ({len} bytes); \
+                             skipped {skipped} bytes to the next WARC header"
+                        ),
+                    ));
                 }
             }
         }
         Ok(())
+    }
+
+    /// Skips to the next line that starts a WARC record (`WARC/1.`), leaves
+    /// it for the next call and returns how many bytes were skipped (the
+    /// rest of the bad line included). At the end of the input nothing is
+    /// pending.
+    fn resync(&mut self, ctx: &Ctx) -> std::result::Result<u64, Bad> {
+        let mut skipped = self.buf.len() as u64 + 1;
+        loop {
+            let got = read_line(&mut self.stream, &mut self.buf, MAX_HEADER_BYTES)
+                .map_err(|e| self.io_bad(ctx, e))?;
+            match got {
+                None => return Ok(skipped),
+                Some(Ok(())) => {
+                    self.line += 1;
+                    if self.buf.starts_with(b"WARC/1.") {
+                        self.pending = true;
+                        return Ok(skipped);
+                    }
+                    skipped += self.buf.len() as u64 + 1;
+                }
+                Some(Err(len)) => {
+                    self.line += 1;
+                    skipped += len as u64;
+                }
+            }
+        }
     }
 
     /// The text of the record just read, or `None` for a record that holds
