@@ -200,7 +200,10 @@ fn unpunctuated_documents_align_like_any_other() {
     // One paragraph each, no full stop anywhere: one unit per document.
     let f = Fixture::new();
     let run = "the council met on Tuesday to discuss the budget for next year and the new bridge over the river which will cost more than expected according to the engineers";
-    f.write("a.txt", format!("{run} who reviewed the plans last month\n"));
+    f.write(
+        "a.txt",
+        format!("{run} who reviewed the plans last month\n"),
+    );
     f.write(
         "b.txt",
         format!("In other news residents complained about noise {run} while farmers worried\n"),

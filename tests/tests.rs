@@ -7,6 +7,7 @@ mod align_cli;
 mod bad_input;
 mod compare_cli;
 mod corpus;
+mod fuzz;
 mod golden;
 mod hardening;
 mod layers;
