@@ -158,7 +158,7 @@ proptest! {
         for (name, bytes) in [("f.jsonl", &jsonl), ("f.warc", &warc)] {
             let path: PathBuf = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();
-            let sources = syndic::source::expand_inputs(&[path.clone()], None).unwrap();
+            let sources = syndic::source::expand_inputs(std::slice::from_ref(&path), None).unwrap();
             let opts = syndic::source::ReadOptions {
                 skip_bad: skip,
                 id_field: None,
