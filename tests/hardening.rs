@@ -358,3 +358,169 @@ fn templated_furniture_is_boilerplate_and_families_cost_linear_pairs() {
     assert_eq!(sharing, 29, "{sharing} pairs share a sentence");
     assert!(pairs.len() < 200, "{} pairs listed", pairs.len());
 }
+
+// --- honest answers ---
+
+#[test]
+fn a_report_over_max_report_bytes_is_an_error_and_nothing_is_written() {
+    let f = Fixture::new();
+    two_articles(&f);
+    let run = f.run(&[
+        "compare",
+        "a.txt",
+        "b.txt",
+        "--format",
+        "json",
+        "-o",
+        "r.json",
+        "--max-report-bytes",
+        "200",
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("--max-report-bytes 200"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(names(f.dir.path()), ["a.txt", "b.txt"]);
+    // 0 is no limit.
+    f.run(&["compare", "a.txt", "b.txt", "--max-report-bytes", "0"])
+        .expect_code(0);
+}
+
+#[test]
+fn repeated_ids_are_an_error_naming_both_lines_or_made_unique() {
+    let f = Fixture::new();
+    let text = |i: u64| article(i, 60);
+    f.write(
+        "c.jsonl",
+        crate::dedup_cli::jsonl(&[("a", &text(1)), ("b", &text(2)), ("a", &text(3))]),
+    );
+    let run = f.run(&["dedup", "c.jsonl", "--id-field", "id", "-o", "out"]);
+    run.expect_code(2);
+    let err = run.stderr();
+    assert!(
+        err.contains("c.jsonl: line 3") && err.contains("c.jsonl: line 1"),
+        "{err}"
+    );
+    assert!(err.contains("--unique-ids"), "{err}");
+    assert!(!f.path("out").exists());
+    f.run(&[
+        "dedup",
+        "c.jsonl",
+        "--id-field",
+        "id",
+        "-o",
+        "out",
+        "--unique-ids",
+        "--write-deduped",
+    ])
+    .expect_code(0);
+    let kept = std::fs::read_to_string(f.path("out/deduped.jsonl")).unwrap();
+    assert_eq!(kept.lines().count(), 3);
+}
+
+#[test]
+fn eval_refuses_clusters_that_do_not_know_the_truth_ids() {
+    let f = Fixture::new();
+    f.run(&["synth", "-o", "crawl", "--docs", "200", "--seed", "5"])
+        .expect_code(0);
+    // Without --id-field the ids are FILE:LINE, not the truth's ids.
+    f.run(&["dedup", "crawl/corpus.jsonl", "-o", "out"])
+        .expect_code(0);
+    let run = f.run(&["eval", "out/clusters.jsonl", "crawl/truth.tsv"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("--id-field"), "{}", run.stderr());
+}
+
+#[test]
+fn plagdet_refuses_a_missing_detections_directory() {
+    let f = Fixture::new();
+    f.write(
+        "truth/x.xml",
+        "<document reference=\"s.txt\">\n</document>\n",
+    );
+    let run = f.run(&["plagdet", "truth", "nowhere"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("nowhere"), "{}", run.stderr());
+}
+
+#[test]
+fn byte_order_marks_before_json_lines_and_pan_pairs_are_accepted() {
+    let f = Fixture::new();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(
+        crate::dedup_cli::jsonl(&[("a", &article(1, 50)), ("b", &article(1, 50))]).into_bytes(),
+    );
+    f.write("c.jsonl", bytes);
+    f.run(&["dedup", "c.jsonl", "--id-field", "id", "-o", "out"])
+        .expect_code(0);
+    let clusters = std::fs::read_to_string(f.path("out/clusters.jsonl")).unwrap();
+    assert_eq!(clusters.lines().count(), 2, "{clusters}");
+    f.write("susp/suspicious-document00001.txt", format!("{SHARED}\n"));
+    f.write("src/source-document00002.txt", format!("{SHARED}\n"));
+    f.write(
+        "pairs",
+        "\u{feff}suspicious-document00001.txt source-document00002.txt\n",
+    );
+    let run = f.run(&[
+        "pan", "--pairs", "pairs", "--susp", "susp", "--src", "src", "--out", "det",
+    ]);
+    run.expect_code(0);
+    assert!(f
+        .path("det/suspicious-document00001-source-document00002.xml")
+        .exists());
+}
+
+#[test]
+fn a_lone_surrogate_escape_is_named_as_such() {
+    let f = Fixture::new();
+    f.write("c.jsonl", "{\"text\": \"broken \\ud83d here\"}\n");
+    let run = f.run(&["dedup", "c.jsonl", "-o", "out"]);
+    run.expect_code(2);
+    let err = run.stderr();
+    assert!(
+        err.contains("c.jsonl: line 1") && err.contains("lone UTF-16 surrogate"),
+        "{err}"
+    );
+}
+
+#[test]
+fn option_errors_name_the_option_typed() {
+    let f = Fixture::new();
+    two_articles(&f);
+    f.write(
+        "c.jsonl",
+        crate::dedup_cli::jsonl(&[("a", "some words here")]),
+    );
+    for (args, option) in [
+        (
+            vec!["compare", "a.txt", "b.txt", "--threshold", "2"],
+            "--threshold 2",
+        ),
+        (
+            vec!["compare", "a.txt", "b.txt", "--sentence-shingle", "0"],
+            "--sentence-shingle 0",
+        ),
+        (
+            vec!["compare", "a.txt", "b.txt", "--permutations", "0"],
+            "--permutations 0",
+        ),
+        (
+            vec!["dedup", "c.jsonl", "-o", "o", "--bucket-cap", "1"],
+            "--bucket-cap 1",
+        ),
+        (
+            vec!["dedup", "c.jsonl", "-o", "o", "--text-field", "a..b"],
+            "--text-field a..b",
+        ),
+        (
+            vec!["dedup", "c.jsonl", "-o", "o", "--threshold", "1"],
+            "--threshold 1",
+        ),
+    ] {
+        let run = f.run(&args);
+        run.expect_code(2);
+        assert!(run.stderr().contains(option), "{args:?}: {}", run.stderr());
+    }
+}
