@@ -23,6 +23,14 @@ pub(super) struct DocAnalysis {
 }
 
 impl DocAnalysis {
+    /// Frees what only the classes of stage 2 need (token hashes and
+    /// stopword flags; the classes keep their own copies).
+    pub(super) fn release_class_inputs(&mut self) {
+        self.token_hashes = Vec::new();
+        self.stop = Vec::new();
+        self.content = Vec::new();
+    }
+
     /// Frees what only the sentence and pair stages need (hashes, flags,
     /// shingles), keeping the tokens, sentences and lines that the passage
     /// stage and the report use.

@@ -12,7 +12,7 @@ use super::verify::verify;
 use super::{CompareConfig, Kind, Member, SharedGroup};
 use crate::error::Result;
 use crate::sketch::lsh::{LshIndex, LshParams};
-use crate::sketch::minhash::{MinHasher, Signature};
+use crate::sketch::minhash::MinHasher;
 use crate::source::InputDoc;
 use crate::util::{round4, Span, UnionFind};
 
@@ -39,18 +39,36 @@ pub(super) fn near_pairs(
     let eligible: Vec<u32> = (0..classes.len() as u32)
         .filter(|&c| !classes[c as usize].fragment)
         .collect();
-    let sigs: Vec<Signature> = eligible
-        .par_iter()
-        .map(|&c| hasher.signature(&classes[c as usize].shingles))
-        .collect();
-    let candidates = LshIndex::candidates_of(lsh, &sigs, |a, b| {
-        let (ca, cb) = (
-            &classes[eligible[a as usize] as usize],
-            &classes[eligible[b as usize] as usize],
-        );
-        !(ca.single_doc.is_some() && ca.single_doc == cb.single_doc)
-    })?;
-    drop(sigs);
+    // One flat row of values per class (no allocation per signature).
+    let k = hasher.params().permutations;
+    let mut rows = vec![0u32; eligible.len() * k];
+    let mut filled = vec![false; eligible.len()];
+    rows.par_chunks_mut(k)
+        .zip(filled.par_iter_mut())
+        .zip(eligible.par_iter())
+        .for_each(|((values, filled), &c)| {
+            *filled = hasher.sign_into(&classes[c as usize].shingles, values);
+        });
+    if lsh.bands * lsh.rows > k {
+        return Err(crate::Error::InvalidParameter {
+            name: "permutations",
+            value: k.to_string(),
+            reason: "signature shorter than bands x rows",
+        });
+    }
+    let candidates = LshIndex::candidates_by(
+        lsh,
+        eligible.len(),
+        |i| filled[i].then(|| &rows[i * k..(i + 1) * k]),
+        |a, b| {
+            let (ca, cb) = (
+                &classes[eligible[a as usize] as usize],
+                &classes[eligible[b as usize] as usize],
+            );
+            !(ca.single_doc.is_some() && ca.single_doc == cb.single_doc)
+        },
+    );
+    drop((rows, filled));
     Ok(candidates
         .par_iter()
         .filter_map(|&(a, b)| {

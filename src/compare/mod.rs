@@ -127,6 +127,9 @@ impl Comparer {
             .signatures(&analyses.iter().map(|a| &a.shingles[..]).collect::<Vec<_>>());
         // 2-6. Classes of equal sentences, near pairs, groups.
         let classes = analysis::build_classes(&analyses, config, &self.sent_shingler);
+        analyses
+            .iter_mut()
+            .for_each(DocAnalysis::release_class_inputs);
         let edges = groups::near_pairs(&classes, &self.sent_hasher, self.sent_lsh, config)?;
         let groups = groups::build(&classes, &edges, docs.len(), config);
         drop(classes);

@@ -200,8 +200,7 @@ impl LshIndex {
 impl LshIndex {
     /// The candidate pairs of `signatures` under `params`, exactly as
     /// [`LshIndex::insert_all`] then [`LshIndex::candidates`] give them, but
-    /// band by band (as many bands at once as there are threads), so that
-    /// memory holds one band's keys per thread instead of every band's.
+    /// band by band (see [`LshIndex::candidates_by`]).
     pub fn candidates_of(
         params: LshParams,
         signatures: &[Signature],
@@ -211,17 +210,37 @@ impl LshIndex {
         for s in signatures {
             index.check(s)?;
         }
+        Ok(Self::candidates_by(
+            params,
+            signatures.len(),
+            |i| (!signatures[i].is_empty()).then(|| signatures[i].values()),
+            keep,
+        ))
+    }
+
+    /// The candidate pairs of `n` signatures given by `row(i)` (`None` for
+    /// an empty set, which is never a candidate; every row must hold at
+    /// least `bands × rows` values), band by band: as many bands at once as
+    /// there are threads, so that memory holds one band's keys per thread
+    /// instead of every band's. Sorted, without duplicates.
+    pub fn candidates_by<'a>(
+        params: LshParams,
+        n: usize,
+        row: impl Fn(usize) -> Option<&'a [u32]> + Sync,
+        keep: impl Fn(u32, u32) -> bool + Sync,
+    ) -> Vec<(u32, u32)> {
+        let r = params.rows;
         let bands: Vec<usize> = (0..params.bands).collect();
         let mut out: Vec<(u32, u32)> = Vec::new();
         for chunk in bands.chunks(rayon::current_num_threads().max(1)) {
             let per_band: Vec<Vec<(u32, u32)>> = chunk
                 .par_iter()
                 .map(|&band| {
-                    let mut keys: Vec<(u64, u32)> = signatures
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| !s.is_empty())
-                        .map(|(id, s)| (index.band_key(s, band), id as u32))
+                    let mut keys: Vec<(u64, u32)> = (0..n)
+                        .filter_map(|id| {
+                            row(id)
+                                .map(|v| (band_hash(&v[band * r..(band + 1) * r], band), id as u32))
+                        })
                         .collect();
                     keys.sort_unstable();
                     let mut pairs = Vec::new();
@@ -242,7 +261,7 @@ impl LshIndex {
             out.par_sort_unstable();
             out.dedup();
         }
-        Ok(out)
+        out
     }
 }
 

@@ -226,7 +226,12 @@ impl Analyzed {
     pub fn new(text: &str) -> Analyzed {
         let spans = split_sentences(text);
         let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
-        let tokens = Tokens::with_breaks(text, &starts);
+        let mut tokens = Tokens::with_breaks(text, &starts);
+        // Grown by pushing: up to twice the memory needed. Many documents
+        // are held at once (compare), so give the slack back.
+        tokens.spans.shrink_to_fit();
+        tokens.norm.shrink_to_fit();
+        tokens.norm_ends.shrink_to_fit();
         let sentences = spans
             .into_iter()
             .map(|span| Sentence {
