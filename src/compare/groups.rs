@@ -39,27 +39,33 @@ pub(super) fn near_pairs(
     let eligible: Vec<u32> = (0..classes.len() as u32)
         .filter(|&c| !classes[c as usize].fragment)
         .collect();
-    // One flat row of values per class (no allocation per signature).
+    // One flat row per class holding only the values banding reads (the
+    // first bands × rows of the signature), no allocation per signature.
     let k = hasher.params().permutations;
-    let mut rows = vec![0u32; eligible.len() * k];
-    let mut filled = vec![false; eligible.len()];
-    rows.par_chunks_mut(k)
-        .zip(filled.par_iter_mut())
-        .zip(eligible.par_iter())
-        .for_each(|((values, filled), &c)| {
-            *filled = hasher.sign_into(&classes[c as usize].shingles, values);
-        });
-    if lsh.bands * lsh.rows > k {
+    let w = lsh.bands * lsh.rows;
+    if w > k {
         return Err(crate::Error::InvalidParameter {
             name: "permutations",
             value: k.to_string(),
             reason: "signature shorter than bands x rows",
         });
     }
+    let mut rows = vec![0u32; eligible.len() * w];
+    let mut filled = vec![false; eligible.len()];
+    rows.par_chunks_mut(w.max(1))
+        .zip(filled.par_iter_mut())
+        .zip(eligible.par_iter())
+        .for_each_init(
+            || vec![0u32; k],
+            |values, ((row, filled), &c)| {
+                *filled = hasher.sign_into(&classes[c as usize].shingles, values);
+                row.copy_from_slice(&values[..w]);
+            },
+        );
     let candidates = LshIndex::candidates_by(
         lsh,
         eligible.len(),
-        |i| filled[i].then(|| &rows[i * k..(i + 1) * k]),
+        |i| filled[i].then(|| &rows[i * w..(i + 1) * w]),
         |a, b| {
             let (ca, cb) = (
                 &classes[eligible[a as usize] as usize],
