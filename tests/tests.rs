@@ -7,6 +7,7 @@ mod align_cli;
 mod bad_input;
 mod compare_cli;
 mod corpus;
+mod encodings;
 mod golden;
 mod layers;
 mod pan_cli;

@@ -7,6 +7,8 @@
 //! the half-open byte [`Span`] of the original text it came from, so a report
 //! can always quote `&source[span.start..span.end]`.
 
+pub mod lang;
+pub mod script;
 pub mod sentence;
 
 use std::ops::Range;
@@ -15,6 +17,7 @@ use caseless::Caseless;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
 
+pub use lang::{Language, LanguageSource, Lexicon};
 pub use sentence::split_sentences;
 
 use crate::util::Span;
@@ -219,11 +222,19 @@ pub struct Analyzed {
     pub tokens: Tokens,
     /// The sentences, in order.
     pub sentences: Vec<Sentence>,
+    /// The language whose stemmer and stopwords apply.
+    pub language: Language,
 }
 
 impl Analyzed {
-    /// Tokenizes and sentence-splits `text`.
+    /// Tokenizes and sentence-splits `text`, and detects its language.
     pub fn new(text: &str) -> Analyzed {
+        Analyzed::with_language(text, None)
+    }
+
+    /// Like [`Analyzed::new`], with the language given (`Some`) or
+    /// detected (`None`).
+    pub fn with_language(text: &str, language: Option<Language>) -> Analyzed {
         let spans = split_sentences(text);
         let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
         let tokens = Tokens::with_breaks(text, &starts);
@@ -234,7 +245,11 @@ impl Analyzed {
                 tokens: tokens.range_within(span),
             })
             .collect();
-        Analyzed { tokens, sentences }
+        Analyzed {
+            tokens,
+            sentences,
+            language: language.unwrap_or_else(|| Language::detect(text)),
+        }
     }
 }
 
