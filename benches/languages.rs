@@ -14,6 +14,9 @@
 //! * an unrelated document of 24 sentences from the same vocabulary (a
 //!   control: anything it shares is a false positive).
 //!
+//! `Chinese/c` and `Japanese/c` are the same texts with a space between
+//! every character: characters as word units instead of dictionary words.
+//!
 //! Measured with the default `compare` settings (languages detected):
 //! verbatim and edited recall (the planted pair in one verbatim / near
 //! group), sentence false positives (any shared pair that was not
@@ -41,30 +44,37 @@ struct Lang {
     /// Between sentences.
     gap: &'static str,
     capitalise: bool,
+    /// Render with a space between every character: the *characters as
+    /// units* alternative to dictionary words, for Chinese and Japanese.
+    char_units: bool,
     words: &'static str,
 }
 
 const LANGS: &[Lang] = &[
-    Lang { name: "English", script: "Latin", sep: " ", stop: ".", gap: " ", capitalise: true,
+    Lang { name: "English", script: "Latin", sep: " ", stop: ".", gap: " ", capitalise: true, char_units: false,
         words: "minister council budget hospital river bridge election parliament harbour railway farmers prices inflation workers strike factory village mountain winter flood drought police court judge museum library students teachers school tourism airport engineers contract pipeline reservoir vaccine clinic doctors nurses soldiers border treaty festival theatre orchestra" },
-    Lang { name: "Spanish", script: "Latin", sep: " ", stop: ".", gap: " ", capitalise: true,
+    Lang { name: "Spanish", script: "Latin", sep: " ", stop: ".", gap: " ", capitalise: true, char_units: false,
         words: "ministro gobierno presupuesto hospital puente elecciones parlamento puerto ferrocarril agricultores precios inflación trabajadores huelga fábrica pueblo montaña invierno inundación sequía policía tribunal juez museo biblioteca estudiantes profesores escuela turismo aeropuerto ingenieros contrato embalse vacuna clínica médicos enfermeras soldados frontera tratado festival teatro orquesta" },
-    Lang { name: "Russian", script: "Cyrillic", sep: " ", stop: ".", gap: " ", capitalise: true,
+    Lang { name: "Russian", script: "Cyrillic", sep: " ", stop: ".", gap: " ", capitalise: true, char_units: false,
         words: "министр правительство бюджет больница мост выборы парламент порт железная фермеры цены инфляция рабочие забастовка завод деревня горы зима наводнение засуха полиция суд судья музей библиотека студенты учителя школа туризм аэропорт инженеры контракт трубопровод водохранилище вакцина клиника врачи медсестры солдаты граница договор фестиваль театр оркестр" },
-    Lang { name: "Greek", script: "Greek", sep: " ", stop: ".", gap: " ", capitalise: true,
+    Lang { name: "Greek", script: "Greek", sep: " ", stop: ".", gap: " ", capitalise: true, char_units: false,
         words: "υπουργός κυβέρνηση προϋπολογισμός νοσοκομείο γέφυρα εκλογές βουλή λιμάνι σιδηρόδρομος αγρότες τιμές πληθωρισμός εργάτες απεργία εργοστάσιο χωριό βουνό χειμώνας πλημμύρα ξηρασία αστυνομία δικαστήριο δικαστής μουσείο βιβλιοθήκη φοιτητές δάσκαλοι σχολείο τουρισμός αεροδρόμιο μηχανικοί σύμβαση αγωγός ταμιευτήρας εμβόλιο κλινική γιατροί νοσηλευτές στρατιώτες σύνορα συνθήκη φεστιβάλ θέατρο ορχήστρα" },
-    Lang { name: "Arabic", script: "Arabic", sep: " ", stop: ".", gap: " ", capitalise: false,
+    Lang { name: "Arabic", script: "Arabic", sep: " ", stop: ".", gap: " ", capitalise: false, char_units: false,
         words: "الوزير الحكومة الميزانية المستشفى الجسر الانتخابات البرلمان الميناء القطار المزارعون الأسعار التضخم العمال الإضراب المصنع القرية الجبل الشتاء الفيضان الجفاف الشرطة المحكمة القاضي المتحف المكتبة الطلاب المعلمون المدرسة السياحة المطار المهندسون العقد الأنبوب الخزان اللقاح العيادة الأطباء الممرضات الجنود الحدود المعاهدة المهرجان المسرح الأوركسترا" },
-    Lang { name: "Urdu", script: "Arabic", sep: " ", stop: "۔", gap: " ", capitalise: false,
+    Lang { name: "Urdu", script: "Arabic", sep: " ", stop: "۔", gap: " ", capitalise: false, char_units: false,
         words: "وزیر حکومت بجٹ ہسپتال پل انتخابات پارلیمنٹ بندرگاہ ریلوے کسان قیمتیں مہنگائی مزدور ہڑتال کارخانہ گاؤں پہاڑ سردی سیلاب خشک‌سالی پولیس عدالت جج عجائب‌گھر کتب‌خانہ طلبہ اساتذہ سکول سیاحت ہوائی‌اڈہ انجینئر معاہدہ پائپ‌لائن ذخیرہ ویکسین کلینک ڈاکٹر نرسیں فوجی سرحد میلہ تھیٹر" },
-    Lang { name: "Hindi", script: "Devanagari", sep: " ", stop: "।", gap: " ", capitalise: false,
+    Lang { name: "Hindi", script: "Devanagari", sep: " ", stop: "।", gap: " ", capitalise: false, char_units: false,
         words: "मंत्री सरकार बजट अस्पताल पुल चुनाव संसद बंदरगाह रेलवे किसान कीमतें महंगाई मजदूर हड़ताल कारखाना गांव पहाड़ सर्दी बाढ़ सूखा पुलिस अदालत न्यायाधीश संग्रहालय पुस्तकालय छात्र शिक्षक विद्यालय पर्यटन हवाईअड्डा इंजीनियर अनुबंध पाइपलाइन जलाशय टीका चिकित्सालय डॉक्टर नर्स सैनिक सीमा संधि उत्सव रंगमंच" },
-    Lang { name: "Chinese", script: "Han", sep: "", stop: "。", gap: "", capitalise: false,
+    Lang { name: "Chinese", script: "Han", sep: "", stop: "。", gap: "", capitalise: false, char_units: false,
         words: "部长 政府 预算 医院 大桥 选举 议会 港口 铁路 农民 价格 通货膨胀 工人 罢工 工厂 村庄 山区 冬天 洪水 干旱 警察 法院 法官 博物馆 图书馆 学生 教师 学校 旅游 机场 工程师 合同 管道 水库 疫苗 诊所 医生 护士 士兵 边境 条约 节日 剧院 乐团" },
-    Lang { name: "Japanese", script: "Han+Kana", sep: "", stop: "。", gap: "", capitalise: false,
+    Lang { name: "Japanese", script: "Han+Kana", sep: "", stop: "。", gap: "", capitalise: false, char_units: false,
         words: "大臣 政府 予算 病院 橋 選挙 国会 港 鉄道 農家 物価 インフレ 労働者 ストライキ 工場 村 山 冬 洪水 干ばつ 警察 裁判所 裁判官 博物館 図書館 学生 教師 学校 観光 空港 技術者 契約 パイプライン 貯水池 ワクチン 診療所 医師 看護師 兵士 国境 条約 祭り 劇場 オーケストラ" },
-    Lang { name: "Thai", script: "Thai", sep: "", stop: "", gap: " ", capitalise: false,
+    Lang { name: "Thai", script: "Thai", sep: "", stop: "", gap: " ", capitalise: false, char_units: false,
         words: "รัฐมนตรี รัฐบาล งบประมาณ โรงพยาบาล สะพาน การเลือกตั้ง รัฐสภา ท่าเรือ รถไฟ เกษตรกร ราคา เงินเฟ้อ คนงาน โรงงาน หมู่บ้าน ภูเขา ฤดูหนาว น้ำท่วม ภัยแล้ง ตำรวจ ศาล ผู้พิพากษา พิพิธภัณฑ์ ห้องสมุด นักเรียน ครู โรงเรียน การท่องเที่ยว สนามบิน วิศวกร สัญญา ท่อส่ง อ่างเก็บน้ำ วัคซีน คลินิก แพทย์ พยาบาล ทหาร ชายแดน สนธิสัญญา เทศกาล โรงละคร" },
+    Lang { name: "Chinese/c", script: "Han", sep: "", stop: "。", gap: "", capitalise: false, char_units: true,
+        words: "部长 政府 预算 医院 大桥 选举 议会 港口 铁路 农民 价格 通货膨胀 工人 罢工 工厂 村庄 山区 冬天 洪水 干旱 警察 法院 法官 博物馆 图书馆 学生 教师 学校 旅游 机场 工程师 合同 管道 水库 疫苗 诊所 医生 护士 士兵 边境 条约 节日 剧院 乐团" },
+    Lang { name: "Japanese/c", script: "Han+Kana", sep: "", stop: "。", gap: "", capitalise: false, char_units: true,
+        words: "大臣 政府 予算 病院 橋 選挙 国会 港 鉄道 農家 物価 インフレ 労働者 ストライキ 工場 村 山 冬 洪水 干ばつ 警察 裁判所 裁判官 博物館 図書館 学生 教師 学校 観光 空港 技術者 契約 パイプライン 貯水池 ワクチン 診療所 医師 看護師 兵士 国境 条約 祭り 劇場 オーケストラ" },
 ];
 
 /// Words of the language: the written ones first, then 3,000 more made by
@@ -129,6 +139,13 @@ fn sentence(vocab: &Vocab, rng: &mut ChaCha8Rng) -> Vec<String> {
 
 fn render(l: &Lang, words: &[String]) -> String {
     let mut s = words.join(l.sep);
+    if l.char_units {
+        s = s
+            .chars()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     if l.capitalise {
         let mut c = s.chars();
         let first: String = c
