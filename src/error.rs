@@ -47,6 +47,22 @@ pub enum Error {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// A file has bytes that are not valid in the encoding forced with
+    /// `--encoding`.
+    #[error(
+        "{path}: line {line}: bytes not valid in {encoding} at byte offset {offset} \
+         (the encoding was forced with --encoding)"
+    )]
+    InvalidEncoding {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+        /// The forced encoding.
+        encoding: &'static str,
+    },
     /// A file looks binary (it contains NUL bytes).
     #[error("{path}: line {line}: looks like a binary file (NUL byte at offset {offset})")]
     Binary {
@@ -167,6 +183,7 @@ impl Error {
             | NoTextFiles { path }
             | Empty { path }
             | InvalidUtf8 { path, .. }
+            | InvalidEncoding { path, .. }
             | Binary { path, .. }
             | LineTooLong { path, .. }
             | Malformed { path, .. }

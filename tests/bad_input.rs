@@ -93,11 +93,18 @@ fn empty_file() {
 }
 
 #[test]
-fn invalid_utf8_names_file_and_line() {
+fn invalid_utf8_names_file_and_line_with_strict_utf8() {
     let f = Fixture::new();
     f.write("latin1.txt", b"First line is fine.\nCaf\xe9 au lait.\n");
     f.write("a.txt", GOOD_A);
-    let run = f.run(&["compare", "latin1.txt", "a.txt", "--format", "json"]);
+    let run = f.run(&[
+        "compare",
+        "latin1.txt",
+        "a.txt",
+        "--format",
+        "json",
+        "--strict-utf8",
+    ]);
     run.expect_code(1);
     assert!(
         run.stderr()

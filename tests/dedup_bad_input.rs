@@ -144,8 +144,13 @@ fn invalid_utf8() {
     // A text file.
     f.write("docs/ok.txt", article(1, 50));
     f.write("docs/bad.txt", b"fine\nbroken \xff here\n");
-    fails(&f, "docs", &[], "bad.txt: line 2: invalid UTF-8");
-    skips(&f, "docs", &[], 1, 1);
+    fails(
+        &f,
+        "docs",
+        &["--strict-utf8"],
+        "bad.txt: line 2: invalid UTF-8",
+    );
+    skips(&f, "docs", &["--strict-utf8"], 1, 1);
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod bad_input;
 mod compare_cli;
 mod corpus;
 mod fuzz;
+mod encodings;
 mod golden;
 mod hardening;
 mod layers;

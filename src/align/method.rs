@@ -5,10 +5,9 @@
 use std::ops::Range;
 
 use ahash::{AHashMap, AHashSet};
-use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::error::{Error, Result};
-use crate::text::{is_stopword, Analyzed, Tokens};
+use crate::text::{Analyzed, Language, Tokens};
 use crate::util::{lcs_len, lcs_pairs, multiset_overlap, round4, Span};
 
 /// Configuration of the aligner.
@@ -43,6 +42,9 @@ pub struct AlignConfig {
     pub min_words: usize,
     /// Shortest passage, in characters, on either side.
     pub min_chars: usize,
+    /// The language of every document (`--language`); `None`: detected
+    /// per document.
+    pub language: Option<Language>,
 }
 
 impl Default for AlignConfig {
@@ -64,6 +66,7 @@ impl Default for AlignConfig {
             merge_gap_words: 3,
             min_words: 8,
             min_chars: 0,
+            language: None,
         }
     }
 }
@@ -267,13 +270,18 @@ pub struct AlignDoc<'t> {
     /// Exact word n-grams (hash, unit), sorted.
     ngrams: Vec<(u64, u32)>,
     chars: CharIndex<'t>,
+    language: Language,
 }
 
 impl<'t> AlignDoc<'t> {
     /// Tokenizes, stems and splits `text` into units.
     pub fn new(text: &'t str, config: &AlignConfig) -> AlignDoc<'t> {
-        let Analyzed { tokens, sentences } = Analyzed::new(text);
-        AlignDoc::from_parts(text, std::borrow::Cow::Owned(tokens), &sentences, config)
+        let Analyzed {
+            tokens,
+            sentences,
+            language,
+        } = Analyzed::with_language(text, config.language);
+        AlignDoc::from_parts(text, std::borrow::Cow::Owned(tokens), &sentences, language, config)
     }
 
     /// Like [`AlignDoc::new`], from an analysis of `text` already made (its
@@ -287,6 +295,7 @@ impl<'t> AlignDoc<'t> {
             text,
             std::borrow::Cow::Borrowed(&analyzed.tokens),
             &analyzed.sentences,
+            analyzed.language,
             config,
         )
     }
@@ -295,9 +304,10 @@ impl<'t> AlignDoc<'t> {
         text: &'t str,
         tokens: std::borrow::Cow<'t, Tokens>,
         sentences: &[crate::text::Sentence],
+        language: Language,
         config: &AlignConfig,
     ) -> AlignDoc<'t> {
-        let stemmer = Stemmer::create(Algorithm::English);
+        let lexicon = language.lexicon();
         let mut exact = Vec::with_capacity(tokens.len());
         let mut stems = Vec::with_capacity(tokens.len());
         for norm in tokens.norms() {
@@ -305,10 +315,10 @@ impl<'t> AlignDoc<'t> {
                 norm.as_bytes(),
                 config.seed,
             ));
-            if is_stopword(norm) {
+            if lexicon.is_stopword(norm) {
                 stems.push(0);
             } else {
-                let stem = stemmer.stem(norm);
+                let stem = lexicon.stem(norm);
                 // 0 marks a stopword; a stem hashing to 0 becomes 1.
                 let h = xxhash_rust::xxh3::xxh3_64_with_seed(stem.as_bytes(), !config.seed);
                 stems.push(h.max(1));
@@ -381,7 +391,13 @@ impl<'t> AlignDoc<'t> {
             term_start,
             ngrams,
             chars: CharIndex::new(text),
+            language,
         }
+    }
+
+    /// The language whose stemmer and stopwords were used.
+    pub fn language(&self) -> Language {
+        self.language
     }
 
     /// The text.

@@ -2,8 +2,8 @@
 
 use super::method::{align, AlignConfig, AlignDoc, Edit, PassagePair, Side};
 use crate::error::Result;
-use crate::source::InputDoc;
-use crate::text::Analyzed;
+use crate::source::{EncodingInfo, InputDoc};
+use crate::text::{Analyzed, Language};
 use crate::util::{round4, union_len, LineIndex};
 
 /// The passage aligner, built once from a validated [`AlignConfig`].
@@ -48,7 +48,7 @@ impl Aligner {
         let (la, lb) = (LineIndex::new(&a.text), LineIndex::new(&b.text));
         let passages: Vec<Passage> = pairs
             .iter()
-            .map(|p| Passage::new(p, (&a.id, &a.text, &la), (&b.id, &b.text, &lb)))
+            .map(|p| Passage::new(p, (a, &la), (b, &lb)))
             .collect();
         let summary = |d: &InputDoc, ad: &AlignDoc, ranges: Vec<std::ops::Range<usize>>| {
             let words = ad.tokens().len();
@@ -56,7 +56,9 @@ impl Aligner {
             AlignedDocument {
                 id: d.id.clone(),
                 path: d.path.clone(),
-                bytes: d.text.len(),
+                bytes: d.file_len,
+                encoding: d.encoding,
+                language: ad.language(),
                 chars: ad.char_index().char_offset(d.text.len()),
                 words,
                 reused_words: reused,
@@ -82,17 +84,19 @@ pub struct PassageSide {
     pub doc: String,
     /// 1-based line of the start.
     pub line: usize,
-    /// Byte offset of the start.
+    /// Byte offset of the start in the file.
     pub start: usize,
     /// Byte offset one past the end.
     pub end: usize,
-    /// Character (Unicode scalar value) offset of the start.
+    /// Character (Unicode scalar value) offset of the start, in the decoded
+    /// text.
     pub char_start: usize,
     /// Character offset one past the end.
     pub char_end: usize,
     /// Words in the passage.
     pub words: usize,
-    /// Exactly the bytes `start..end` of the document.
+    /// The file's bytes `start..end`, decoded (exactly those bytes for a
+    /// UTF-8 file).
     pub text: String,
 }
 
@@ -116,25 +120,25 @@ impl Passage {
     /// Builds the report form of an aligned passage pair.
     pub fn new(
         p: &PassagePair,
-        (id_a, text_a, lines_a): (&str, &str, &LineIndex),
-        (id_b, text_b, lines_b): (&str, &str, &LineIndex),
+        (doc_a, lines_a): (&InputDoc, &LineIndex),
+        (doc_b, lines_b): (&InputDoc, &LineIndex),
     ) -> Passage {
-        let side = |s: &Side, id: &str, text: &str, lines: &LineIndex| PassageSide {
-            doc: id.to_string(),
+        let side = |s: &Side, doc: &InputDoc, lines: &LineIndex| PassageSide {
+            doc: doc.id.clone(),
             line: lines.line(s.span.start),
-            start: s.span.start,
-            end: s.span.end,
+            start: doc.file_offset(s.span.start),
+            end: doc.file_offset(s.span.end),
             char_start: s.chars.start,
             char_end: s.chars.end,
             words: s.words.len(),
-            text: s.span.slice(text).to_string(),
+            text: s.span.slice(&doc.text).to_string(),
         };
         Passage {
             edit: p.edit,
             similarity: p.similarity,
             sequence: p.sequence,
-            a: side(&p.a, id_a, text_a, lines_a),
-            b: side(&p.b, id_b, text_b, lines_b),
+            a: side(&p.a, doc_a, lines_a),
+            b: side(&p.b, doc_b, lines_b),
         }
     }
 }
@@ -146,9 +150,13 @@ pub struct AlignedDocument {
     pub id: String,
     /// Path as given.
     pub path: String,
-    /// Size in bytes.
+    /// Size of the file in bytes.
     pub bytes: usize,
-    /// Size in characters.
+    /// The encoding the file was read as.
+    pub encoding: EncodingInfo,
+    /// The language whose stemmer and stopwords were used.
+    pub language: Language,
+    /// Size in characters (of the decoded text).
     pub chars: usize,
     /// Word tokens.
     pub words: usize,

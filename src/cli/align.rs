@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use syndic::align::{AlignConfig, Aligner};
 use syndic::source::{read_document, LoadOptions, DEFAULT_MAX_LINE_BYTES};
+use syndic::text::Language;
 
 use super::{emit, format_of, FormatArg};
 
@@ -33,18 +34,30 @@ pub struct AlignOpts {
     /// Reject files with a line longer than this many bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES, value_name = "BYTES")]
     pub max_line_bytes: usize,
+    /// Decoding of the inputs.
+    #[command(flatten)]
+    pub decode: super::DecodeArgs,
+    /// The language of every input (ISO 639-1 or 639-3 code, or English
+    /// name: en, ur, hi, zh, ja, th ...) whose stemmer and stopwords apply;
+    /// default: detected per document.
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
 }
 
 pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
     let load = LoadOptions {
         max_line_bytes: o.max_line_bytes,
+        decode: o.decode.options()?,
     };
     let a = read_document(&o.a, load)?;
     let b = read_document(&o.b, load)?;
+    super::warn_encoding(&a);
+    super::warn_encoding(&b);
     let aligner = Aligner::new(AlignConfig {
         seed: o.seed,
         min_words: o.min_words,
         min_chars: o.min_chars,
+        language: o.language.as_deref().map(Language::parse).transpose()?,
         ..AlignConfig::default()
     })?;
     let alignment = aligner.align_documents(&a, &b);

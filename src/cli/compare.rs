@@ -77,6 +77,14 @@ pub struct CompareOpts {
     /// would be larger than this (0: no limit).
     #[arg(long, default_value_t = DEFAULT_MAX_REPORT_BYTES, value_name = "BYTES")]
     pub max_report_bytes: u64,
+    /// Decoding of the inputs.
+    #[command(flatten)]
+    pub decode: super::DecodeArgs,
+    /// The language of every input (ISO 639-1 or 639-3 code, or English
+    /// name: en, ur, hi, zh, ja, th ...) whose stemmer and stopwords apply;
+    /// default: detected per document.
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
 }
 
 /// Default of `--max-report-bytes`: 1 GiB.
@@ -101,9 +109,10 @@ pub struct Config {
     pub max_report_bytes: u64,
 }
 
-impl From<CompareOpts> for Config {
-    fn from(o: CompareOpts) -> Config {
-        Config {
+impl TryFrom<CompareOpts> for Config {
+    type Error = syndic::Error;
+    fn try_from(o: CompareOpts) -> syndic::Result<Config> {
+        Ok(Config {
             paths: o.paths,
             format: match o.format {
                 FormatArg::Text => Format::Text,
@@ -116,20 +125,29 @@ impl From<CompareOpts> for Config {
                 seed: o.seed,
                 threshold: o.threshold,
                 containment: o.containment,
+                align: syndic::align::AlignConfig {
+                    language: o
+                        .language
+                        .as_deref()
+                        .map(syndic::text::Language::parse)
+                        .transpose()?,
+                    ..Default::default()
+                },
                 ..CompareConfig::default()
             },
             load: LoadOptions {
                 max_line_bytes: o.max_line_bytes,
+                decode: o.decode.options()?,
             },
             threads: o.threads,
             output: o.output,
             max_report_bytes: o.max_report_bytes,
-        }
+        })
     }
 }
 
 pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
-    let config = Config::from(o);
+    let config = Config::try_from(o)?;
     super::init_threads(config.threads)?;
     let (docs, skipped) = if config.paths.is_empty() && !Path::new("corpus").is_dir() {
         let docs = EMBEDDED_CORPUS
@@ -149,6 +167,7 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     for e in &skipped {
         eprintln!("syndic: skipped: {e}");
     }
+    docs.iter().for_each(super::warn_encoding);
     if docs.is_empty() {
         anyhow::bail!("no document could be analysed");
     }

@@ -99,6 +99,9 @@ pub struct DedupOpts {
     /// Reject records longer than this.
     #[arg(long, default_value_t = syndic::source::DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
     pub max_record_bytes: usize,
+    /// Decoding of text files and WARC payloads.
+    #[command(flatten)]
+    pub decode: super::DecodeArgs,
     /// Memory for shingle sets held by exact verification; more pairs than
     /// fit take more passes over the input.
     #[arg(long, default_value_t = syndic::dedup::DEFAULT_EXACT_MEMORY, value_name = "BYTES")]
@@ -172,6 +175,7 @@ impl DedupRun {
                     skip_bad: o.skip_bad,
                     keep_raw: false,
                     max_record_bytes: o.max_record_bytes,
+                    decode: o.decode.options()?,
                 },
                 batch_bytes: o.batch_bytes.max(1),
                 exact_memory: o.exact_memory,

@@ -199,6 +199,45 @@ fn emit<'a>(
     Ok(())
 }
 
+/// How inputs are decoded: `--encoding`, `--strict-utf8` (shared by the
+/// subcommands that read text).
+#[derive(Debug, Clone, clap::Args)]
+pub struct DecodeArgs {
+    /// Read every input in this encoding (a WHATWG label: utf-8,
+    /// windows-1252, iso-8859-1, utf-16le, gb18030, shift_jis, euc-kr, ...)
+    /// instead of detecting it; invalid bytes are an error.
+    #[arg(long, value_name = "NAME", conflicts_with = "strict_utf8")]
+    pub encoding: Option<String>,
+    /// Refuse any input that is not UTF-8 instead of detecting its
+    /// encoding.
+    #[arg(long)]
+    pub strict_utf8: bool,
+}
+
+impl DecodeArgs {
+    /// The library's decoding options.
+    pub fn options(&self) -> syndic::Result<syndic::source::DecodeOptions> {
+        let mut opts = match &self.encoding {
+            Some(label) => syndic::source::DecodeOptions::forcing(label)?,
+            None => syndic::source::DecodeOptions::default(),
+        };
+        opts.strict_utf8 = self.strict_utf8;
+        Ok(opts)
+    }
+}
+
+/// Warns on standard error about a document whose encoding was a guess that
+/// still left invalid bytes.
+pub(crate) fn warn_encoding(doc: &syndic::source::InputDoc) {
+    if !doc.encoding.confident {
+        eprintln!(
+            "syndic: warning: {}: encoding could not be decided; read as {} (the most likely), \
+             invalid bytes replaced by U+FFFD (use --encoding NAME to choose)",
+            doc.path, doc.encoding.name
+        );
+    }
+}
+
 /// Output format on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {

@@ -6,7 +6,7 @@ use ahash::AHashMap;
 
 use super::CompareConfig;
 use crate::sketch::shingle::Shingler;
-use crate::text::{is_stopword, Analyzed};
+use crate::text::{Analyzed, Language};
 use crate::util::LineIndex;
 
 /// Per-document analysis.
@@ -60,11 +60,16 @@ pub(super) struct Class {
     pub(super) single_doc: Option<u32>,
 }
 
-pub(super) fn analyse(text: &str, shingler: &Shingler) -> DocAnalysis {
-    let analyzed = Analyzed::new(text);
+pub(super) fn analyse(text: &str, shingler: &Shingler, language: Option<Language>) -> DocAnalysis {
+    let analyzed = Analyzed::with_language(text, language);
+    let lexicon = analyzed.language.lexicon();
     let token_hashes = shingler.token_hashes(&analyzed.tokens);
     let shingles = shingler.shingle_set(&token_hashes);
-    let stop: Vec<bool> = analyzed.tokens.norms().map(is_stopword).collect();
+    let stop: Vec<bool> = analyzed
+        .tokens
+        .norms()
+        .map(|w| lexicon.is_stopword(w))
+        .collect();
     let mut content = vec![false; analyzed.tokens.len()];
     for s in &analyzed.sentences {
         for i in s.tokens.clone() {

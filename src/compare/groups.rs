@@ -199,8 +199,8 @@ pub(super) fn report(
                         Member {
                             doc: docs[d as usize].id.clone(),
                             line: a.lines.line(span.start),
-                            start: span.start,
-                            end: span.end,
+                            start: docs[d as usize].file_offset(span.start),
+                            end: docs[d as usize].file_offset(span.end),
                             text: span.slice(&docs[d as usize].text).to_owned(),
                         }
                     })

@@ -120,7 +120,7 @@ impl Comparer {
         // 1. Every document analysed, in parallel, and signed.
         let mut analyses: Vec<DocAnalysis> = docs
             .par_iter()
-            .map(|d| analysis::analyse(&d.text, &self.doc_shingler))
+            .map(|d| analysis::analyse(&d.text, &self.doc_shingler, config.align.language))
             .collect();
         let doc_sigs: Vec<Signature> = self
             .doc_hasher
@@ -148,8 +148,7 @@ impl Comparer {
             .flat_map(|&((a, b), ref ps)| {
                 let (da, db) = (&docs[a as usize], &docs[b as usize]);
                 let (la, lb) = (&analyses[a as usize].lines, &analyses[b as usize].lines);
-                ps.iter()
-                    .map(move |p| Passage::new(p, (&da.id, &da.text, la), (&db.id, &db.text, lb)))
+                ps.iter().map(move |p| Passage::new(p, (da, la), (db, lb)))
             })
             .collect();
         Ok(Comparison {
@@ -221,7 +220,7 @@ mod tests {
 
     fn class_of(text: &str) -> Class {
         let shingler = Shingler::new(2, 1).unwrap();
-        let a = analyse(text, &shingler);
+        let a = analyse(text, &shingler, None);
         let sent = &a.analyzed.sentences[0];
         let key = &a.token_hashes[sent.tokens.clone()];
         let content: Vec<bool> = a.content[sent.tokens.clone()].to_vec();

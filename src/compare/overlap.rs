@@ -55,8 +55,8 @@ pub(super) fn source_overlap(
                 let span = Span::new(tokens.span(next).start, tokens.span(r.start - 1).end);
                 own.push(OwnSpan {
                     line: analyses[d].lines.line(span.start),
-                    start: span.start,
-                    end: span.end,
+                    start: docs[d].file_offset(span.start),
+                    end: docs[d].file_offset(span.end),
                     words: r.start - next,
                     text: span.slice(&docs[d].text).to_string(),
                 });

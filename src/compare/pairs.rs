@@ -74,7 +74,9 @@ pub(super) fn summarize(
             DocumentSummary {
                 id: d.id.clone(),
                 path: d.path.clone(),
-                bytes: d.text.len(),
+                bytes: d.file_len,
+                encoding: d.encoding,
+                language: a.analyzed.language,
                 words: a.analyzed.tokens.len(),
                 sentences: sentences.len(),
                 shared_sentences: flags.iter().filter(|f| reuse(f)).count(),

@@ -3,6 +3,8 @@
 
 use crate::align::Passage;
 use crate::sketch::lsh::LshParams;
+use crate::source::EncodingInfo;
+use crate::text::Language;
 
 /// Kind of a shared group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -34,8 +36,12 @@ pub struct DocumentSummary {
     pub id: String,
     /// Path as given.
     pub path: String,
-    /// Size in bytes.
+    /// Size of the file in bytes.
     pub bytes: usize,
+    /// The encoding the file was read as.
+    pub encoding: EncodingInfo,
+    /// The language whose stemmer and stopwords were used.
+    pub language: Language,
     /// Word tokens.
     pub words: usize,
     /// Sentences.
@@ -74,13 +80,14 @@ pub struct Overlap {
 pub struct OwnSpan {
     /// 1-based line of the start.
     pub line: usize,
-    /// Byte offset of the first word.
+    /// Byte offset of the first word in the file.
     pub start: usize,
     /// Byte offset one past the last word.
     pub end: usize,
     /// Words in the span.
     pub words: usize,
-    /// Exactly the bytes `start..end`.
+    /// The file's bytes `start..end`, decoded (exactly those bytes for a
+    /// UTF-8 file).
     pub text: String,
 }
 
@@ -114,7 +121,8 @@ pub struct Member {
     pub start: usize,
     /// Byte offset one past the sentence end.
     pub end: usize,
-    /// Exactly the bytes `start..end` of the file.
+    /// The file's bytes `start..end`, decoded (exactly those bytes for a
+    /// UTF-8 file).
     pub text: String,
 }
 

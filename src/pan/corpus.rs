@@ -171,8 +171,14 @@ fn load(dir: &Path, name: &str) -> Result<String> {
     let path = dir.join(name);
     // PAN documents are taken as they are: a stray NUL byte (some sources
     // have them) is one character like any other, so offsets stay right.
+    // A document that is not UTF-8 is decoded (PAN offsets count characters
+    // of the decoded text).
     let bytes = std::fs::read(&path).map_err(|source| io_error(&path, source))?;
-    crate::source::utf8_text(&path, bytes)
+    if std::str::from_utf8(&bytes).is_ok() {
+        return crate::source::utf8_text(&path, bytes);
+    }
+    let opts = crate::source::DecodeOptions::default();
+    crate::source::decode(&path, bytes, None, opts, crate::source::Mapping::Skip).map(|d| d.text)
 }
 
 fn run_pair(paths: &RunPaths, pair: &Pair, config: &AlignConfig, sink: &Sink) -> Result<usize> {

@@ -71,7 +71,39 @@ fn write_documents(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
             d.path
         )?;
     }
+    // Documents read other than as UTF-8 English, by number.
+    for (i, d) in c.documents.iter().enumerate() {
+        if !d.encoding.is_utf8() || d.language.code != "eng" {
+            writeln!(
+                out,
+                "  {:>3}  read as {} ({}); language {} ({})",
+                i + 1,
+                d.encoding.name,
+                source_name(d.encoding.source),
+                d.language.name,
+                language_source(d.language.source)
+            )?;
+        }
+    }
     Ok(())
+}
+
+fn source_name(s: crate::source::EncodingSource) -> &'static str {
+    use crate::source::EncodingSource::*;
+    match s {
+        Declared => "declared",
+        Detected => "detected",
+        Forced => "forced",
+    }
+}
+
+fn language_source(s: crate::text::LanguageSource) -> &'static str {
+    use crate::text::LanguageSource::*;
+    match s {
+        Detected => "detected",
+        Forced => "forced",
+        Default => "default",
+    }
 }
 
 /// Pairwise similarity: a matrix for a few documents, else the most similar pairs.
@@ -270,6 +302,16 @@ pub fn write_alignment_text(out: &mut dyn Write, a: &Alignment) -> std::io::Resu
             d.reused_fraction * 100.0,
             d.path
         )?;
+        if !d.encoding.is_utf8() || d.language.code != "eng" {
+            writeln!(
+                out,
+                "    read as {} ({}); language {} ({})",
+                d.encoding.name,
+                source_name(d.encoding.source),
+                d.language.name,
+                language_source(d.language.source)
+            )?;
+        }
     }
     for (i, p) in a.passages.iter().enumerate() {
         write_passage(out, i + 1, p)?;
@@ -277,9 +319,22 @@ pub fn write_alignment_text(out: &mut dyn Write, a: &Alignment) -> std::io::Resu
     Ok(())
 }
 
-/// The text on one line: runs of whitespace become one space.
+/// The text on one line: runs of whitespace become one space. Text with
+/// right-to-left letters (Arabic, Urdu, Persian, Hebrew ...) is wrapped in a
+/// first-strong isolate (U+2068 ... U+2069), so that a terminal that
+/// applies the bidirectional algorithm shows it in reading order without
+/// reordering the report around it; the bytes inside are unchanged.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_ascii() || !line.chars().any(is_rtl) {
+        return line;
+    }
+    format!("\u{2068}{line}\u{2069}")
+}
+
+/// A letter of a right-to-left script.
+fn is_rtl(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
 }
 
 /// At most `n` characters, with an ellipsis if cut.

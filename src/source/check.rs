@@ -47,6 +47,38 @@ pub(crate) fn utf8_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
     Ok(String::from_utf8(bytes).expect("checked above"))
 }
 
+/// Decodes raw bytes ([`decode`](super::decode::decode)) and checks the
+/// text: not only white space, no line longer than `max_line_bytes`
+/// (counted in the decoded text).
+pub fn check_decoded(
+    path: &Path,
+    bytes: Vec<u8>,
+    max_line_bytes: usize,
+    opts: super::decode::DecodeOptions,
+) -> Result<super::decode::Decoded> {
+    let d = super::decode::decode(path, bytes, None, opts, super::decode::Mapping::Keep)?;
+    check_decoded_text(path, &d.text, max_line_bytes)?;
+    Ok(d)
+}
+
+fn check_decoded_text(path: &Path, text: &str, max_line_bytes: usize) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let (line, len) = LineIndex::new(text).longest_line(text.len());
+    if len > max_line_bytes {
+        return Err(Error::LineTooLong {
+            path: path.to_path_buf(),
+            line,
+            len,
+            limit: max_line_bytes,
+        });
+    }
+    Ok(())
+}
+
 /// Validates raw bytes as an analysable text: no NUL byte (binary), valid
 /// UTF-8, not only white space, no line longer than `max_line_bytes`.
 pub fn check_text(path: &Path, bytes: Vec<u8>, max_line_bytes: usize) -> Result<String> {
@@ -58,19 +90,6 @@ pub fn check_text(path: &Path, bytes: Vec<u8>, max_line_bytes: usize) -> Result<
         });
     }
     let text = utf8_text(path, bytes)?;
-    if text.trim().is_empty() {
-        return Err(Error::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    let (line, len) = LineIndex::new(&text).longest_line(text.len());
-    if len > max_line_bytes {
-        return Err(Error::LineTooLong {
-            path: path.to_path_buf(),
-            line,
-            len,
-            limit: max_line_bytes,
-        });
-    }
+    check_decoded_text(path, &text, max_line_bytes)?;
     Ok(text)
 }

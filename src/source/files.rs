@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::check::{check_text, DEFAULT_MAX_LINE_BYTES};
+use super::check::{check_decoded, DEFAULT_MAX_LINE_BYTES};
+use super::decode::{DecodeOptions, EncodingInfo, OffsetMap};
 use super::walk::files_under;
 use crate::error::{Error, Result};
 
@@ -19,17 +20,36 @@ pub struct InputDoc {
     pub id: String,
     /// Path as given (for reports).
     pub path: String,
-    /// The file's text, exactly as on disk.
+    /// The file's text: exactly as on disk for UTF-8, else decoded to UTF-8.
     pub text: String,
+    /// The encoding the file was read as.
+    pub encoding: EncodingInfo,
+    /// Byte offsets of `text` back to the file, for a file that was not
+    /// UTF-8 (`None`: the offsets are the same).
+    pub offsets: Option<OffsetMap>,
+    /// Size of the file in bytes.
+    pub file_len: usize,
 }
 
 impl InputDoc {
     /// A document from memory.
     pub fn new(id: impl Into<String>, path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
         InputDoc {
             id: id.into(),
             path: path.into(),
-            text: text.into(),
+            file_len: text.len(),
+            text,
+            encoding: EncodingInfo::UTF8,
+            offsets: None,
+        }
+    }
+
+    /// The file byte offset of byte offset `offset` of [`InputDoc::text`].
+    pub fn file_offset(&self, offset: usize) -> usize {
+        match &self.offsets {
+            Some(m) => m.original(offset),
+            None => offset,
         }
     }
 }
@@ -39,12 +59,15 @@ impl InputDoc {
 pub struct LoadOptions {
     /// Files with a longer line are rejected.
     pub max_line_bytes: usize,
+    /// How files are decoded.
+    pub decode: DecodeOptions,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            decode: DecodeOptions::default(),
         }
     }
 }
@@ -129,7 +152,8 @@ pub fn read_document(path: &Path, opts: LoadOptions) -> Result<InputDoc> {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = check_text(path, bytes, opts.max_line_bytes)?;
+    let file_len = bytes.len();
+    let decoded = check_decoded(path, bytes, opts.max_line_bytes, opts.decode)?;
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -137,7 +161,10 @@ pub fn read_document(path: &Path, opts: LoadOptions) -> Result<InputDoc> {
     Ok(InputDoc {
         id,
         path: path.display().to_string(),
-        text,
+        text: decoded.text,
+        encoding: decoded.encoding,
+        offsets: decoded.map,
+        file_len,
     })
 }
 
@@ -168,6 +195,8 @@ fn make_ids_unique(docs: &mut [InputDoc]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::source::check_text;
 
     fn check(bytes: &[u8]) -> Result<String> {
         check_text(Path::new("x.txt"), bytes.to_vec(), 10)

@@ -169,6 +169,9 @@ pub struct ReadOptions {
     pub keep_raw: bool,
     /// Longest accepted record, in bytes.
     pub max_record_bytes: usize,
+    /// How text files and WARC payloads are decoded (JSON Lines and
+    /// Parquet text is UTF-8 by format).
+    pub decode: super::decode::DecodeOptions,
 }
 
 impl Default for ReadOptions {
@@ -179,6 +182,7 @@ impl Default for ReadOptions {
             skip_bad: false,
             keep_raw: false,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            decode: super::decode::DecodeOptions::default(),
         }
     }
 }
@@ -795,6 +799,50 @@ pub(crate) fn utf8<'a>(bytes: &'a [u8], what: &str) -> std::result::Result<&'a s
     })
 }
 
+/// `bytes` as text: borrowed when they are UTF-8 (the fast path, as long
+/// as nothing forces another encoding), else decoded by
+/// [`decode`](super::decode::decode) with the `declared` charset; the
+/// message names what was wrong.
+pub(crate) fn decode_text<'a>(
+    bytes: &'a [u8],
+    declared: Option<&str>,
+    what: &str,
+    opts: &super::decode::DecodeOptions,
+) -> std::result::Result<std::borrow::Cow<'a, str>, String> {
+    let utf8_declared = declared.is_none_or(|d| {
+        encoding_rs::Encoding::for_label(d.trim().as_bytes()) == Some(encoding_rs::UTF_8)
+    });
+    if opts.strict_utf8 || (opts.forced.is_none() && (utf8_declared || bytes.is_ascii())) {
+        match utf8(bytes, what) {
+            Ok(s) if !s.starts_with('\u{feff}') && (opts.strict_utf8 || !s.contains('\0')) => {
+                return Ok(s.into())
+            }
+            Err(m) if opts.strict_utf8 => return Err(m),
+            _ => {}
+        }
+    }
+    let path = std::path::Path::new(what);
+    super::decode::decode(
+        path,
+        bytes.to_vec(),
+        declared,
+        *opts,
+        super::decode::Mapping::Skip,
+    )
+    .map(|d| d.text.into())
+    .map_err(|e| match e {
+        Error::InvalidEncoding {
+            offset, encoding, ..
+        } => format!(
+            "bytes not valid in {encoding} in {what} at byte {offset} (forced with --encoding)"
+        ),
+        Error::Binary { offset, .. } => {
+            format!("{what} looks binary (NUL byte at offset {offset})")
+        }
+        other => other.to_string(),
+    })
+}
+
 fn read_text_file(
     mut stream: Box<dyn BufRead + Send>,
     batch: &mut RecordBatch,
@@ -816,16 +864,24 @@ fn read_text_file(
             ),
         ));
     }
-    let text = super::check::utf8(&bytes).map_err(|f| {
-        Bad::fatal(
-            ctx.name,
-            Position::Line(f.line as u64),
-            format!(
-                "invalid UTF-8 at byte {} (convert the file to UTF-8, or --skip-bad)",
-                f.offset
-            ),
-        )
-    })?;
+    let text: std::borrow::Cow<str> = if ctx.opts.decode.strict_utf8 {
+        super::check::utf8(&bytes)
+            .map_err(|f| {
+                Bad::fatal(
+                    ctx.name,
+                    Position::Line(f.line as u64),
+                    format!(
+                        "invalid UTF-8 at byte {} (convert the file to UTF-8, or --skip-bad)",
+                        f.offset
+                    ),
+                )
+            })?
+            .into()
+    } else {
+        decode_text(&bytes, None, "the file", &ctx.opts.decode)
+            .map_err(|m| Bad::fatal(ctx.name, Position::File, m))?
+    };
+    let text = &*text;
     batch.text.push_str(text);
     batch.ids.push_str(ctx.name);
     if ctx.opts.keep_raw {

@@ -10,7 +10,10 @@
 
 use std::io::{BufRead, Read};
 
-use super::records::{read_line, utf8, Bad, Compression, Ctx, RawKind, RecordBatch, Step};
+use super::decode::content_type_charset;
+use super::records::{
+    decode_text, read_line, utf8, Bad, Compression, Ctx, RawKind, RecordBatch, Step,
+};
 use crate::error::Position;
 
 /// Longest header block accepted (WARC headers are a few hundred bytes).
@@ -280,23 +283,33 @@ impl WarcReader {
                 .map_err(|m| Bad::record(ctx.name, pos, m))?
                 .into(),
             "resource" if h.content_type.starts_with("text/") => {
-                let s =
-                    utf8(&self.block, "the record").map_err(|m| Bad::record(ctx.name, pos, m))?;
+                let declared = content_type_charset(&h.content_type);
+                let s = decode_text(&self.block, declared, "the record", &ctx.opts.decode)
+                    .map_err(|m| Bad::record(ctx.name, pos, m))?;
                 if is_html(&h.content_type) {
-                    nanohtml2text::html2text(s).into()
+                    nanohtml2text::html2text(&s).into()
                 } else {
-                    s.into()
+                    s.into_owned().into()
                 }
             }
             "response" if h.content_type.starts_with("application/http") => {
                 match http_payload(&self.block) {
-                    Payload::Text { html, body } => {
-                        let s = utf8(&body, "the HTTP payload")
-                            .map_err(|m| Bad::record(ctx.name, pos, m))?;
+                    Payload::Text {
+                        html,
+                        body,
+                        charset,
+                    } => {
+                        let s = decode_text(
+                            &body,
+                            charset.as_deref(),
+                            "the HTTP payload",
+                            &ctx.opts.decode,
+                        )
+                        .map_err(|m| Bad::record(ctx.name, pos, m))?;
                         if html {
-                            nanohtml2text::html2text(s).into()
+                            nanohtml2text::html2text(&s).into()
                         } else {
-                            s.to_owned().into()
+                            s.into_owned().into()
                         }
                     }
                     Payload::NotText => return Ok(None),
@@ -327,6 +340,8 @@ enum Payload<'a> {
     Text {
         html: bool,
         body: std::borrow::Cow<'a, [u8]>,
+        /// The charset of the HTTP `Content-Type`.
+        charset: Option<String>,
     },
     NotText,
     Malformed(String),
@@ -360,6 +375,7 @@ fn http_payload(block: &[u8]) -> Payload<'_> {
         }
     }
     let html = is_html(content_type);
+    let charset = content_type_charset(content_type).map(str::to_owned);
     if !html && !content_type.starts_with("text/plain") {
         return Payload::NotText;
     }
@@ -368,6 +384,7 @@ fn http_payload(block: &[u8]) -> Payload<'_> {
             Some(b) => Payload::Text {
                 html,
                 body: b.into(),
+                charset,
             },
             None => Payload::Malformed("malformed chunked HTTP payload".into()),
         };
@@ -375,6 +392,7 @@ fn http_payload(block: &[u8]) -> Payload<'_> {
     Payload::Text {
         html,
         body: body.into(),
+        charset,
     }
 }
 
@@ -408,11 +426,11 @@ mod tests {
     fn http_payload_kinds() {
         let ok = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hi</p>";
         assert!(
-            matches!(http_payload(ok), Payload::Text { html: true, body } if &*body == b"<p>Hi</p>")
+            matches!(http_payload(ok), Payload::Text { html: true, body, .. } if &*body == b"<p>Hi</p>")
         );
         let chunked = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n6;x=1\r\npedia \r\n0\r\n\r\n";
         assert!(
-            matches!(http_payload(chunked), Payload::Text { html: false, body } if &*body == b"Wikipedia ")
+            matches!(http_payload(chunked), Payload::Text { html: false, body, .. } if &*body == b"Wikipedia ")
         );
         let img = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG";
         assert!(matches!(http_payload(img), Payload::NotText));

@@ -7,6 +7,8 @@
 //! the half-open byte [`Span`] of the original text it came from, so a report
 //! can always quote `&source[span.start..span.end]`.
 
+pub mod lang;
+pub mod script;
 pub mod sentence;
 
 use std::ops::Range;
@@ -15,6 +17,7 @@ use caseless::Caseless;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
 
+pub use lang::{Language, LanguageSource, Lexicon};
 pub use sentence::split_sentences;
 
 use crate::util::Span;
@@ -57,9 +60,16 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// A character kept in a word's matching form: letters, digits, and the
+/// combining marks that spell words in Brahmic, Thai and other scripts (a
+/// virama, a Thai tone mark).
+fn kept(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
 /// Appends the matching form of one word to `out`: NFKC, Unicode default case
 /// folding (`caseless`; for ASCII, plain lower case), and only
-/// its alphanumeric characters (so `U.S.` and `US` match, as do `don't` and
+/// its letters, digits and combining marks (so `U.S.` and `US` match, as do `don't` and
 /// `don’t`). Returns false if nothing was appended (the word had no letter or
 /// digit).
 pub fn normalize_word(word: &str, out: &mut String) -> bool {
@@ -71,17 +81,9 @@ pub fn normalize_word(word: &str, out: &mut String) -> bool {
                 .map(|b| b.to_ascii_lowercase() as char),
         );
     } else if is_nfkc_quick(word.chars()) == IsNormalized::Yes {
-        out.extend(
-            word.chars()
-                .default_case_fold()
-                .filter(|c| c.is_alphanumeric()),
-        );
+        out.extend(word.chars().default_case_fold().filter(|&c| kept(c)));
     } else {
-        out.extend(
-            word.nfkc()
-                .default_case_fold()
-                .filter(|c| c.is_alphanumeric()),
-        );
+        out.extend(word.nfkc().default_case_fold().filter(|&c| kept(c)));
     }
     out.len() > before
 }
@@ -134,11 +136,11 @@ impl Tokens {
             norm_ends: Vec::with_capacity(text.len() / 6),
         };
         let mut next_break = 0;
-        for (start, word) in text.split_word_bound_indices() {
+        for_each_segment(text, |start, word| {
             let first = word.as_bytes()[0];
             // Fast reject of whitespace and ASCII punctuation segments.
             if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
-                continue;
+                return;
             }
             // Segments and breaks both come in order: one moving cursor.
             let end = start + word.len();
@@ -153,7 +155,7 @@ impl Tokens {
                 next_break += 1;
             }
             tokens.push_word(&text[piece_start..end], piece_start);
-        }
+        });
         tokens
     }
 
@@ -219,11 +221,19 @@ pub struct Analyzed {
     pub tokens: Tokens,
     /// The sentences, in order.
     pub sentences: Vec<Sentence>,
+    /// The language whose stemmer and stopwords apply.
+    pub language: Language,
 }
 
 impl Analyzed {
-    /// Tokenizes and sentence-splits `text`.
+    /// Tokenizes and sentence-splits `text`, and detects its language.
     pub fn new(text: &str) -> Analyzed {
+        Analyzed::with_language(text, None)
+    }
+
+    /// Like [`Analyzed::new`], with the language given (`Some`) or
+    /// detected (`None`).
+    pub fn with_language(text: &str, language: Option<Language>) -> Analyzed {
         let spans = split_sentences(text);
         let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
         let mut tokens = Tokens::with_breaks(text, &starts);
@@ -239,7 +249,11 @@ impl Analyzed {
                 tokens: tokens.range_within(span),
             })
             .collect();
-        Analyzed { tokens, sentences }
+        Analyzed {
+            tokens,
+            sentences,
+            language: language.unwrap_or_else(|| Language::detect(text)),
+        }
     }
 }
 
@@ -305,16 +319,59 @@ fn is_clean_point(b: &[u8], p: usize) -> bool {
 /// The reference path: UAX #29 word segments (`unicode-segmentation`), each
 /// normalized by [`normalize_word`].
 fn unicode_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
-    for word in text.split_word_bounds() {
+    for_each_segment(text, |_, word| {
         let first = word.as_bytes()[0];
         if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
-            continue;
+            return;
         }
         scratch.clear();
         if normalize_word(word, scratch) {
             f(scratch);
         }
+    });
+}
+
+/// Calls `f` with every word segment of `text` and its byte offset: UAX #29
+/// (`unicode-segmentation`), except that a run of UAX #29 segments holding
+/// Thai, Lao, Khmer, Myanmar, Chinese or Japanese characters (scripts
+/// written without spaces between words, which UAX #29 cuts into single
+/// characters) is segmented again by ICU4X's word segmenter with its
+/// compiled dictionaries (`icu_segmenter`). Deciding per run, not per text,
+/// keeps the segments of a stretch independent of the text around it, which
+/// the ASCII fast path of [`for_each_word`] relies on.
+fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
+    if text.is_ascii() {
+        for (start, word) in text.split_word_bound_indices() {
+            f(start, word);
+        }
+        return;
     }
+    // The dictionary run being gathered: its start and end.
+    let mut run: Option<(usize, usize)> = None;
+    let flush = |run: &mut Option<(usize, usize)>, f: &mut dyn FnMut(usize, &'t str)| {
+        if let Some((s, e)) = run.take() {
+            let segmenter = icu_segmenter::WordSegmenter::new_dictionary(Default::default());
+            let piece = &text[s..e];
+            let mut last = 0;
+            for b in segmenter.segment_str(piece) {
+                if b > last {
+                    f(s + last, &piece[last..b]);
+                    last = b;
+                }
+            }
+        }
+    };
+    for (start, word) in text.split_word_bound_indices() {
+        if !word.is_ascii() && word.chars().any(script::needs_dictionary) {
+            run = Some(run.map_or((start, start + word.len()), |(s, _)| {
+                (s, start + word.len())
+            }));
+        } else {
+            flush(&mut run, &mut f);
+            f(start, word);
+        }
+    }
+    flush(&mut run, &mut f);
 }
 
 /// Word-break class of an ASCII byte, as the fast path needs it.
@@ -482,6 +539,37 @@ mod tests {
         assert_eq!(
             originals,
             ["Don’t", "said", "the", "U.S", "envoy", "ﬁnally", "20", "of", "3.5", "ÉLAN"]
+        );
+    }
+
+    #[test]
+    fn words_of_scripts_without_spaces_come_from_dictionaries() {
+        assert_eq!(norms("ทุกสองสัปดาห์"), ["ทุก", "สอง", "สัปดาห์"]);
+        // Marks stay in the matching form (the virama of क्ष).
+        assert_eq!(norms("क्षेत्र"), ["क्षेत्र"]);
+        assert_eq!(norms("こんにちは世界"), ["こんにちは", "世界"]);
+        // Chinese: dictionary words, not one token per ideograph.
+        let zh = norms("国家统计局今天发布数据");
+        assert!(zh.len() >= 3 && zh.len() < 11, "{zh:?}");
+        // Khmer, Lao and Myanmar are segmented too; spans stay exact, and
+        // Latin words inside keep their UAX #29 form.
+        for text in [
+            "ព័ត៌មានថ្មីៗពីកម្ពុជា",
+            "ສະບາຍດີປະເທດລາວ",
+            "မြန်မာနိုင်ငံသတင်း",
+            "東京でiPhone 15が発売された。U.S. sales",
+        ] {
+            let t = Tokens::new(text);
+            assert!(t.len() >= 2, "{text}: {:?}", t.norms().collect::<Vec<_>>());
+            for i in 0..t.len() {
+                let s = t.span(i);
+                assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+        }
+        let mixed: Vec<String> = norms("東京でiPhone 15が発売された。U.S. sales");
+        assert!(
+            mixed.contains(&"iphone".to_string()) && mixed.contains(&"us".to_string()),
+            "{mixed:?}"
         );
     }
 

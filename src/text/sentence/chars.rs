@@ -41,12 +41,14 @@ pub(super) fn is_dash(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '–' | '—' | '―' | '−')
 }
 
-/// Punctuation that cannot start a sentence.
+/// Punctuation that cannot start a sentence: the Latin set, and outside
+/// ASCII every character with the Unicode `Terminal_Punctuation` property
+/// (`،` `؛` `、` `，` `।` ...).
 pub(super) fn is_no_start(c: char) -> bool {
     matches!(
         c,
         ',' | ';' | ':' | '%' | ')' | ']' | '}' | '.' | '!' | '?' | '…' | '）' | '】'
-    )
+    ) || (!c.is_ascii() && crate::text::script::is_terminal_punctuation(c))
 }
 
 pub(super) fn is_currency(c: char) -> bool {

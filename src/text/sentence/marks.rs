@@ -24,15 +24,29 @@ pub(super) fn split_segment(text: &str, start: usize, end: usize, out: &mut Vec<
     while i < end {
         let step = match b[i] {
             b'.' | b'!' | b'?' => 0,
-            0xE2 | 0xE3 | 0xEF => {
+            // The Greek question mark is written as `;`.
+            b';' if char_before(t, i).is_some_and(is_greek) => 0,
+            // Thai and Lao end sentences with a space, not a mark.
+            b' ' if i > ctx.sent_start && b[i - 1] >= 0x80 => {
+                let n = skip_ws(t, i);
+                if n < end
+                    && char_before(t, i).is_some_and(is_spaced_script)
+                    && char_at(t, n).is_some_and(is_spaced_script)
+                {
+                    out.push(Span::new(ctx.sent_start, i));
+                    ctx.sent_start = n;
+                }
+                n - i
+            }
+            0..=0x7F => 1,
+            _ => {
                 let c = char_at(t, i).unwrap_or(' ');
                 if terminal(c).is_some() {
                     0
                 } else {
-                    c.len_utf8()
+                    c.len_utf8().max(1)
                 }
             }
-            _ => 1,
         };
         if step > 0 {
             i += step;
@@ -58,13 +72,29 @@ pub(super) enum Term {
     Cjk,
 }
 
+/// Terminal punctuation: the news-text set for Latin text (`.` with its
+/// abbreviation rules, `!` `?` `…`), the CJK full stops (always a
+/// boundary), and every other character with the Unicode `Sentence_Terminal`
+/// property (`।` `۔` `؟` `։` `።` `။` `܀` `߹` ...), which behaves like `!`.
 pub(super) fn terminal(c: char) -> Option<Term> {
     match c {
         '.' => Some(Term::Dot),
         '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉' => Some(Term::Other),
         '。' | '！' | '？' | '｡' => Some(Term::Cjk),
+        c if c.is_ascii() => None,
+        c if crate::text::script::is_sentence_terminal(c) => Some(Term::Other),
         _ => None,
     }
+}
+
+/// Thai or Lao, scripts that put a space where others put a full stop.
+fn is_spaced_script(c: char) -> bool {
+    matches!(c, '\u{0E01}'..='\u{0E5B}' | '\u{0E81}'..='\u{0EDF}')
+}
+
+/// A Greek letter (before `;`, the Greek question mark).
+pub(super) fn is_greek(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}')
 }
 
 /// A terminal cluster with its closers.
@@ -89,7 +119,11 @@ pub(super) fn scan_mark(t: &str, i: usize) -> Mark {
     let mut dot = false;
     let mut cjk = false;
     while let Some(c) = char_at(t, j) {
-        match terminal(c) {
+        let kind = match terminal(c) {
+            None if c == ';' && j == i => Some(Term::Other),
+            k => k,
+        };
+        match kind {
             Some(kind) => {
                 count += 1;
                 dot = kind == Term::Dot;

@@ -45,8 +45,14 @@
 //!
 //! # Pass 2: terminal punctuation inside a segment
 //!
-//! Terminal punctuation is `.` `!` `?` `…` `‼` `⁇` `⁈` `⁉` and the CJK/fullwidth
-//! `。` `！` `？` `｡`.  A run of terminals (`...`, `?!`) is one *cluster*;
+//! Terminal punctuation is `.` `!` `?` `…` `‼` `⁇` `⁈` `⁉`, the CJK/fullwidth
+//! `。` `！` `？` `｡`, and every other character with the Unicode
+//! `Sentence_Terminal` property (`।` `۔` `؟` `։` `።` `။` …, from ICU4X's
+//! `icu_properties`), which behave like `!`; `;` after a Greek letter is the
+//! Greek question mark. In Thai and Lao, which mark a sentence end with a
+//! space, a space between two letters of those scripts is a boundary.
+//! Outside ASCII, characters with the `Terminal_Punctuation` property
+//! (`،` `、` `，` …) cannot start a sentence.  A run of terminals (`...`, `?!`) is one *cluster*;
 //! it may be followed by closing quotes and brackets (`"` `'` `”` `’` `»` `)`
 //! `]` and further terminals), which belong to the sentence they close
 //! (`He said "it is over." Then …` splits after the quote).  A quote *before*
@@ -755,6 +761,146 @@ mod tests {
             (
                 "the poor state of U.S. -Russia ties.",
                 &["the poor state of U.S. -Russia ties."],
+            ),
+        ]);
+    }
+
+    /// News paragraphs in other scripts split where a reader of the
+    /// language would split them (regression: an Urdu article came out as
+    /// two sentences because `۔` was not a terminal).
+    #[test]
+    fn sentence_ends_in_every_script() {
+        check(&[
+            // Urdu: U+06D4 full stop, Arabic question mark.
+            (
+                "وزیراعظم نے آج اسلام آباد میں ایک اجلاس کی صدارت کی۔ اجلاس میں معیشت پر بات ہوئی۔ کیا حکومت نئے ٹیکس لگائے گی؟ وزیر خزانہ نے کہا کہ ابھی فیصلہ نہیں ہوا۔",
+                &[
+                    "وزیراعظم نے آج اسلام آباد میں ایک اجلاس کی صدارت کی۔",
+                    "اجلاس میں معیشت پر بات ہوئی۔",
+                    "کیا حکومت نئے ٹیکس لگائے گی؟",
+                    "وزیر خزانہ نے کہا کہ ابھی فیصلہ نہیں ہوا۔",
+                ],
+            ),
+            // Arabic: full stop, Arabic comma inside, question mark.
+            (
+                "قال وزير الخارجية إن المحادثات كانت مثمرة، وإن الجانبين اتفقا على مواصلة الحوار. هل ستعقد جولة جديدة؟ لم يحدد موعد بعد.",
+                &[
+                    "قال وزير الخارجية إن المحادثات كانت مثمرة، وإن الجانبين اتفقا على مواصلة الحوار.",
+                    "هل ستعقد جولة جديدة؟",
+                    "لم يحدد موعد بعد.",
+                ],
+            ),
+            // Persian.
+            (
+                "رئیس جمهور امروز به تهران بازگشت. او گفت که سفر موفقی بود. آیا قرارداد جدیدی امضا شد؟",
+                &[
+                    "رئیس جمهور امروز به تهران بازگشت.",
+                    "او گفت که سفر موفقی بود.",
+                    "آیا قرارداد جدیدی امضا شد؟",
+                ],
+            ),
+            // Hindi: danda.
+            (
+                "प्रधानमंत्री ने आज नई दिल्ली में एक बैठक की। बैठक में अर्थव्यवस्था पर चर्चा हुई। क्या सरकार नए कर लगाएगी? अभी कोई फैसला नहीं हुआ है।",
+                &[
+                    "प्रधानमंत्री ने आज नई दिल्ली में एक बैठक की।",
+                    "बैठक में अर्थव्यवस्था पर चर्चा हुई।",
+                    "क्या सरकार नए कर लगाएगी?",
+                    "अभी कोई फैसला नहीं हुआ है।",
+                ],
+            ),
+            // Bengali: danda.
+            (
+                "ঢাকায় আজ ভারী বৃষ্টি হয়েছে। অনেক রাস্তায় পানি জমে গেছে। আবহাওয়া অফিস বলেছে কাল বৃষ্টি কমবে।",
+                &[
+                    "ঢাকায় আজ ভারী বৃষ্টি হয়েছে।",
+                    "অনেক রাস্তায় পানি জমে গেছে।",
+                    "আবহাওয়া অফিস বলেছে কাল বৃষ্টি কমবে।",
+                ],
+            ),
+            // Chinese: ideographic full stop, fullwidth question mark, quotes.
+            (
+                "国家统计局今天发布数据。数据显示，前三季度经济增长百分之五。专家表示：“经济运行总体平稳。”明年会更好吗？",
+                &[
+                    "国家统计局今天发布数据。",
+                    "数据显示，前三季度经济增长百分之五。",
+                    "专家表示：“经济运行总体平稳。”",
+                    "明年会更好吗？",
+                ],
+            ),
+            // Japanese: 。 and corner brackets closing a quote.
+            (
+                "東京都は今日、新しい防災計画を発表した。知事は「都民の命を守る」と述べた。計画は来月から実施される。",
+                &[
+                    "東京都は今日、新しい防災計画を発表した。",
+                    "知事は「都民の命を守る」と述べた。",
+                    "計画は来月から実施される。",
+                ],
+            ),
+            // Korean: Latin full stops between Hangul.
+            (
+                "서울시는 오늘 새로운 교통 정책을 발표했다. 시장은 대중교통 요금을 동결하겠다고 말했다. 시민들의 반응은 어떨까?",
+                &[
+                    "서울시는 오늘 새로운 교통 정책을 발표했다.",
+                    "시장은 대중교통 요금을 동결하겠다고 말했다.",
+                    "시민들의 반응은 어떨까?",
+                ],
+            ),
+            // Thai: a space ends a sentence.
+            (
+                "นายกรัฐมนตรีเดินทางไปเชียงใหม่เมื่อวานนี้ ท่านได้พบกับผู้ว่าราชการจังหวัด การประชุมใช้เวลาสองชั่วโมง",
+                &[
+                    "นายกรัฐมนตรีเดินทางไปเชียงใหม่เมื่อวานนี้",
+                    "ท่านได้พบกับผู้ว่าราชการจังหวัด",
+                    "การประชุมใช้เวลาสองชั่วโมง",
+                ],
+            ),
+            // Armenian: U+0589 full stop.
+            (
+                "Վարչապետն այսօր այցելեց Գյումրի։ Նա հանդիպեց քաղաքապետի հետ։ Քննարկվեց նոր դպրոցների կառուցումը։",
+                &[
+                    "Վարչապետն այսօր այցելեց Գյումրի։",
+                    "Նա հանդիպեց քաղաքապետի հետ։",
+                    "Քննարկվեց նոր դպրոցների կառուցումը։",
+                ],
+            ),
+            // Greek: `;` is the question mark.
+            (
+                "Ο πρωθυπουργός επισκέφθηκε σήμερα τη Θεσσαλονίκη. Θα ανακοινωθούν νέα μέτρα; Η κυβέρνηση δεν απάντησε.",
+                &[
+                    "Ο πρωθυπουργός επισκέφθηκε σήμερα τη Θεσσαλονίκη.",
+                    "Θα ανακοινωθούν νέα μέτρα;",
+                    "Η κυβέρνηση δεν απάντησε.",
+                ],
+            ),
+            // Russian: abbreviation-free Cyrillic prose, a lower-case
+            // continuation after an ellipsis.
+            (
+                "Президент провёл совещание в Кремле. Обсуждались вопросы экономики... и не только. Что будет дальше? Решение примут в понедельник.",
+                &[
+                    "Президент провёл совещание в Кремле.",
+                    "Обсуждались вопросы экономики... и не только.",
+                    "Что будет дальше?",
+                    "Решение примут в понедельник.",
+                ],
+            ),
+            // Ethiopic and Myanmar full stops.
+            (
+                "ጠቅላይ ሚኒስትሩ ዛሬ ንግግር አደረጉ። ስብሰባው በሰላም ተጠናቀቀ።",
+                &["ጠቅላይ ሚኒስትሩ ዛሬ ንግግር አደረጉ።", "ስብሰባው በሰላም ተጠናቀቀ።"],
+            ),
+            (
+                "ဝန်ကြီးချုပ်သည် ယနေ့ မိန့်ခွန်းပြောကြားခဲ့သည်။ အစည်းအဝေး ပြီးဆုံးခဲ့သည်။",
+                &["ဝန်ကြီးချုပ်သည် ယနေ့ မိန့်ခွန်းပြောကြားခဲ့သည်။", "အစည်းအဝေး ပြီးဆုံးခဲ့သည်။"],
+            ),
+            // Mixed Urdu and English in one paragraph.
+            (
+                "The minister said the talks went well. وزیر نے کہا کہ بات چیت اچھی رہی۔ He will return on Monday.",
+                &[
+                    "The minister said the talks went well.",
+                    "وزیر نے کہا کہ بات چیت اچھی رہی۔",
+                    "He will return on Monday.",
+                ],
             ),
         ]);
     }
