@@ -281,7 +281,13 @@ impl<'t> AlignDoc<'t> {
             sentences,
             language,
         } = Analyzed::with_language(text, config.language);
-        AlignDoc::from_parts(text, std::borrow::Cow::Owned(tokens), &sentences, language, config)
+        AlignDoc::from_parts(
+            text,
+            std::borrow::Cow::Owned(tokens),
+            &sentences,
+            language,
+            config,
+        )
     }
 
     /// Like [`AlignDoc::new`], from an analysis of `text` already made (its
