@@ -32,6 +32,10 @@ pub struct PanOpts {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The language of every document (ISO 639-1 or 639-3 code, or English
+    /// name); default: detected per document.
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
 }
 
 /// Options of `syndic plagdet`.
@@ -59,6 +63,11 @@ pub(super) fn run_pan(o: PanOpts) -> anyhow::Result<ExitCode> {
     };
     let config = AlignConfig {
         seed: o.seed,
+        language: o
+            .language
+            .as_deref()
+            .map(syndic::text::Language::parse)
+            .transpose()?,
         ..AlignConfig::pan()
     };
     let start = std::time::Instant::now();

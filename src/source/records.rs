@@ -822,15 +822,21 @@ pub(crate) fn decode_text<'a>(
         }
     }
     let path = std::path::Path::new(what);
-    super::decode::decode(
+    let decoded = super::decode::decode(
         path,
         bytes.to_vec(),
         declared,
         *opts,
         super::decode::Mapping::Skip,
-    )
-    .map(|d| d.text.into())
-    .map_err(|e| match e {
+    );
+    // Valid UTF-8 with a NUL byte that is not UTF-16 is taken as it is, as
+    // before encodings were detected (a record is not refused for it).
+    if let (Err(Error::Binary { .. }), None) = (&decoded, opts.forced) {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return Ok(s.into());
+        }
+    }
+    decoded.map(|d| d.text.into()).map_err(|e| match e {
         Error::InvalidEncoding {
             offset, encoding, ..
         } => format!(
@@ -900,6 +906,35 @@ fn read_text_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_text_decodes_and_keeps_the_utf8_path() {
+        use crate::source::DecodeOptions;
+        let d = DecodeOptions::default();
+        // UTF-8 is borrowed, even with a NUL byte (as before decoding).
+        assert!(matches!(
+            decode_text(b"plain text", None, "r", &d),
+            Ok(std::borrow::Cow::Borrowed("plain text"))
+        ));
+        assert_eq!(decode_text(b"a\0b", None, "r", &d).unwrap(), "a\0b");
+        // A declared charset and a BOM are followed.
+        assert_eq!(
+            decode_text(b"caf\xe9", Some("windows-1252"), "r", &d).unwrap(),
+            "café"
+        );
+        assert_eq!(decode_text(b"\xff\xfeh\0i\0", None, "r", &d).unwrap(), "hi");
+        // --strict-utf8 refuses, --encoding errors name the offset.
+        let strict = DecodeOptions {
+            strict_utf8: true,
+            ..d
+        };
+        assert!(decode_text(b"caf\xe9", None, "r", &strict)
+            .unwrap_err()
+            .contains("invalid UTF-8 in r at byte 3"));
+        let sjis = DecodeOptions::forcing("shift_jis").unwrap();
+        let e = decode_text(b"ok \x82 ", None, "r", &sjis).unwrap_err();
+        assert!(e.contains("not valid in Shift_JIS in r at byte 3"), "{e}");
+    }
 
     #[test]
     fn formats_by_name() {
