@@ -61,6 +61,7 @@ fn main() {
         susp: dir.join("susp"),
         src: dir.join("src"),
         out: out.clone(),
+        decode: Default::default(),
     };
     let config = AlignConfig::pan();
     println!(

@@ -196,3 +196,49 @@ fn plagdet_names_the_file_of_malformed_xml() {
     run.expect_code(2);
     assert!(run.stderr().contains("x.xml: line 2"), "{}", run.stderr());
 }
+
+#[test]
+fn pan_decodes_forced_and_refuses_under_strict_utf8() {
+    let f = Fixture::new();
+    let passage = "Caf\u{e9} owners said the new tax would hurt business in the old town this winter, and the council agreed to review it in spring. \
+        The mayor told reporters that the levy had been designed for large chains and not for family businesses near the cathedral. \
+        Several owners described falling takings since the autumn, when the roadworks on the main square began and visitors stayed away. \
+        A decision on the exemptions is expected before the regional elections next year.";
+    let latin1: Vec<u8> = format!("Intro line here. {passage} Other closing words.\n")
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    f.write("susp/suspicious-document00001.txt", &latin1);
+    // --encoding applies to every document: the source is Latin-1 too.
+    let src: Vec<u8> = format!("{passage}\n")
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    f.write("src/source-document00002.txt", &src);
+    f.write(
+        "pairs",
+        "suspicious-document00001.txt source-document00002.txt\n",
+    );
+    let args = [
+        "pan", "--pairs", "pairs", "--susp", "susp", "--src", "src", "--out", "out",
+    ];
+    let mut forced = args.to_vec();
+    forced.extend(["--encoding", "latin1"]);
+    f.run(&forced).expect_code(0);
+    let xml =
+        std::fs::read_to_string(f.path("out/suspicious-document00001-source-document00002.xml"))
+            .unwrap();
+    // Offsets in characters of the decoded text: the passage starts after
+    // "Intro line here. " (17 characters).
+    assert!(xml.contains("this_offset=\"17\""), "{xml}");
+    assert!(xml.contains("source_offset=\"0\""), "{xml}");
+    let mut strict = args.to_vec();
+    strict.push("--strict-utf8");
+    let run = f.run(&strict);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("suspicious-document00001.txt"),
+        "{}",
+        run.stderr()
+    );
+}

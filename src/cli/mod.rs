@@ -79,6 +79,7 @@ pub fn main() -> ExitCode {
                     value,
                     reason,
                 }) if name.chars().all(|c| c.is_ascii_lowercase() || c == '-') => {
+                    let name = name.trim_start_matches('-');
                     eprintln!("syndic: error: --{name} {value}: {reason}")
                 }
                 _ => eprintln!("syndic: error: {err}"),

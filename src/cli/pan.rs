@@ -32,6 +32,9 @@ pub struct PanOpts {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Decoding of the documents.
+    #[command(flatten)]
+    pub decode: super::DecodeArgs,
     /// The language of every document (ISO 639-1 or 639-3 code, or English
     /// name); default: detected per document.
     #[arg(long, value_name = "LANG")]
@@ -60,6 +63,7 @@ pub(super) fn run_pan(o: PanOpts) -> anyhow::Result<ExitCode> {
         susp: o.susp,
         src: o.src,
         out: staged.path().to_path_buf(),
+        decode: o.decode.options()?,
     };
     let config = AlignConfig {
         seed: o.seed,

@@ -126,6 +126,9 @@ pub struct RunPaths {
     pub src: PathBuf,
     /// Output directory (created if missing).
     pub out: PathBuf,
+    /// How documents that are not UTF-8 are decoded (`--encoding`,
+    /// `--strict-utf8`).
+    pub decode: crate::source::DecodeOptions,
 }
 
 /// Runs the aligner over every pair of a PAN corpus, in parallel, and hands
@@ -167,23 +170,22 @@ pub fn run(paths: &RunPaths, config: &AlignConfig, sink: &Sink) -> Result<RunSum
     Ok(summary)
 }
 
-fn load(dir: &Path, name: &str) -> Result<String> {
+fn load(dir: &Path, name: &str, opts: crate::source::DecodeOptions) -> Result<String> {
     let path = dir.join(name);
     // PAN documents are taken as they are: a stray NUL byte (some sources
     // have them) is one character like any other, so offsets stay right.
     // A document that is not UTF-8 is decoded (PAN offsets count characters
     // of the decoded text).
     let bytes = std::fs::read(&path).map_err(|source| io_error(&path, source))?;
-    if std::str::from_utf8(&bytes).is_ok() {
+    if opts.forced.is_none() && std::str::from_utf8(&bytes).is_ok() {
         return crate::source::utf8_text(&path, bytes);
     }
-    let opts = crate::source::DecodeOptions::default();
     crate::source::decode(&path, bytes, None, opts, crate::source::Mapping::Skip).map(|d| d.text)
 }
 
 fn run_pair(paths: &RunPaths, pair: &Pair, config: &AlignConfig, sink: &Sink) -> Result<usize> {
-    let susp = load(&paths.susp, &pair.susp)?;
-    let src = load(&paths.src, &pair.src)?;
+    let susp = load(&paths.susp, &pair.susp, paths.decode)?;
+    let src = load(&paths.src, &pair.src, paths.decode)?;
     let detections = detect(&pair.susp, &susp, &pair.src, &src, config);
     let path = paths.out.join(pair.output_name());
     sink(&path, pair, &detections)?;
