@@ -187,6 +187,12 @@ fn emit<'a>(
     match output {
         Some(path) => {
             syndic::util::check_not_an_input(path, inputs)?;
+            for p in syndic::util::remove_leftovers_for(path) {
+                eprintln!(
+                    "syndic: removed {}, left by an interrupted run",
+                    p.display()
+                );
+            }
             syndic::util::write_atomically(path, f)?
         }
         None => {

@@ -115,8 +115,9 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     /// Starts writing `target`: creates the temporary file in the directory
-    /// of the real target (links followed) and removes what killed runs left
-    /// there for the same target.
+    /// of the real target (links followed). What killed runs left there is
+    /// removed by [`remove_leftovers_for`], which the caller runs once per
+    /// user-given output (not per file of a directory being filled).
     pub fn create(target: &Path) -> Result<AtomicFile> {
         let real = match output_kind(target)? {
             OutputKind::Regular(real) => real,
@@ -135,12 +136,6 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for p in cleanup::remove_leftovers(&dir, &name) {
-            eprintln!(
-                "syndic: removed {}, left by an interrupted run",
-                p.display()
-            );
-        }
         let tmp = tempfile::Builder::new()
             .prefix(&format!("{TMP_PREFIX}{name}.{}.", std::process::id()))
             .rand_bytes(6)
@@ -189,6 +184,22 @@ impl AtomicFile {
             .persist(&self.real)
             .map_err(|e| io(&target, e.error))?;
         Ok(())
+    }
+}
+
+/// Removes what killed runs left beside the real target of `path` for that
+/// target (see [`cleanup::remove_leftovers`]) and returns the paths removed.
+pub fn remove_leftovers_for(path: &Path) -> Vec<PathBuf> {
+    let Ok(real) = resolve_links(path) else {
+        return Vec::new();
+    };
+    let dir = match real.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match real.file_name() {
+        Some(name) => cleanup::remove_leftovers(&dir, &name.to_string_lossy()),
+        None => Vec::new(),
     }
 }
 

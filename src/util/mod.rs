@@ -15,7 +15,8 @@ mod staged;
 mod union_find;
 
 pub use atomic::{
-    check_not_an_input, output_kind, same_file, write_atomically, AtomicFile, OutputKind,
+    check_not_an_input, output_kind, remove_leftovers_for, same_file, write_atomically, AtomicFile,
+    OutputKind,
 };
 pub use lcs::{lcs_len, lcs_pairs, lcs_with_flags, multiset_overlap, multiset_overlap_with};
 pub use span::{merge_ranges, union_len, LineIndex, Span};
