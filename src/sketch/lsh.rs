@@ -176,18 +176,7 @@ impl LshIndex {
             .par_iter_mut()
             .map(|band| {
                 band.sort_unstable();
-                let mut out = Vec::new();
-                for run in band.chunk_by(|x, y| x.0 == y.0) {
-                    for (i, &(_, a)) in run.iter().enumerate() {
-                        for &(_, b) in &run[i + 1..] {
-                            let pair = if a < b { (a, b) } else { (b, a) };
-                            if pair.0 != pair.1 && keep(pair.0, pair.1) {
-                                out.push(pair);
-                            }
-                        }
-                    }
-                }
-                out
+                bucket_pairs(band, &keep)
             })
             .collect();
         let mut out: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
@@ -243,18 +232,7 @@ impl LshIndex {
                         })
                         .collect();
                     keys.sort_unstable();
-                    let mut pairs = Vec::new();
-                    for run in keys.chunk_by(|x, y| x.0 == y.0) {
-                        for (i, &(_, a)) in run.iter().enumerate() {
-                            for &(_, b) in &run[i + 1..] {
-                                let pair = if a < b { (a, b) } else { (b, a) };
-                                if pair.0 != pair.1 && keep(pair.0, pair.1) {
-                                    pairs.push(pair);
-                                }
-                            }
-                        }
-                    }
-                    pairs
+                    bucket_pairs(&keys, &keep)
                 })
                 .collect();
             out.extend(per_band.into_iter().flatten());
@@ -263,6 +241,23 @@ impl LshIndex {
         }
         out
     }
+}
+
+/// Every pair `(a, b)`, `a < b`, of ids sharing a key in the sorted
+/// `(key, id)` list `keys`, that `keep` accepts.
+fn bucket_pairs(keys: &[(u64, u32)], keep: &(impl Fn(u32, u32) -> bool + Sync)) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for run in keys.chunk_by(|x, y| x.0 == y.0) {
+        for (i, &(_, a)) in run.iter().enumerate() {
+            for &(_, b) in &run[i + 1..] {
+                let pair = if a < b { (a, b) } else { (b, a) };
+                if pair.0 != pair.1 && keep(pair.0, pair.1) {
+                    out.push(pair);
+                }
+            }
+        }
+    }
+    out
 }
 
 // --- banding for crawl-scale dedup (issue 4) ---
