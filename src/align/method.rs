@@ -162,6 +162,17 @@ pub struct Side {
     pub words: Range<usize>,
 }
 
+/// A stretch of a passage matched on both sides: word ranges of the two
+/// documents. The words of a side that no block covers are its gaps: text
+/// inserted on that side, or dropped from the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The stretch of the first document.
+    pub a: Side,
+    /// The stretch of the second document.
+    pub b: Side,
+}
+
 /// A reused passage: aligned spans in two documents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PassagePair {
@@ -169,6 +180,15 @@ pub struct PassagePair {
     pub a: Side,
     /// The span in the second document (PAN: the source).
     pub b: Side,
+    /// The aligned blocks, by position in the first document: on each side
+    /// disjoint and inside the side's words (in the second document they
+    /// may come in another order when the copy was reordered). What they
+    /// leave out of a side is not reused.
+    pub blocks: Vec<Block>,
+    /// What the blocks leave out of each side, by position: `(true, side)`
+    /// for words of the first document the second lacks, `(false, side)`
+    /// for the reverse.
+    pub gaps: Vec<(bool, Side)>,
     /// tf·isf cosine of the two passages' stemmed content words, in [0, 1].
     pub similarity: f64,
     /// Share of the words, over both sides, in the longest common
@@ -1072,6 +1092,16 @@ fn extend_exact(
     (wa, wb)
 }
 
+/// The stretch of words `w` of `d`, first word's start to last word's end.
+fn words_side(d: &AlignDoc, w: Range<usize>) -> Side {
+    let span = Span::new(d.tokens.span(w.start).start, d.tokens.span(w.end - 1).end);
+    Side {
+        span,
+        chars: d.chars.chars(span),
+        words: w,
+    }
+}
+
 fn make_pair(
     a: &AlignDoc,
     b: &AlignDoc,
@@ -1090,14 +1120,244 @@ fn make_pair(
     };
     let sa = side(a, wa.clone());
     let sb = side(b, wb.clone());
+    let ranges = blocks(a, b, &wa, &wb);
+    let mut gaps = Vec::new();
+    for (first, d, outer) in [(true, a, &wa), (false, b, &wb)] {
+        let mut covered: Vec<Range<usize>> = ranges
+            .iter()
+            .map(|k| if first { k.a.clone() } else { k.b.clone() })
+            .collect();
+        covered.sort_by_key(|r| r.start);
+        let mut next = outer.start;
+        for r in covered.into_iter().chain(std::iter::once(outer.end..outer.end)) {
+            if r.start > next {
+                let mut gap = words_side(d, next..r.start);
+                gap.span = extend_punctuation(d.text, gap.span);
+                gap.chars = d.chars.chars(gap.span);
+                gaps.push((first, gap));
+            }
+            next = next.max(r.end);
+        }
+    }
+    let blocks = ranges
+        .into_iter()
+        .map(|k| Block {
+            a: words_side(a, k.a),
+            b: words_side(b, k.b),
+        })
+        .collect();
     let (sequence, edit) = edit_label(&a.exact[wa], &b.exact[wb]);
     PassagePair {
         a: sa,
         b: sb,
+        blocks,
+        gaps,
         similarity: round4(similarity),
         sequence: round4(sequence),
         edit,
     }
+}
+
+/// Content-word matches in a row, each within [`CHAIN_GAP`] content words
+/// of the previous one on both sides, that make an aligned block.
+const CHAIN_MIN: usize = 3;
+/// Largest step, in content words, between consecutive matches of a block.
+const CHAIN_GAP: usize = 4;
+/// Unmatched words, on one side, that make a gap (inserted or dropped
+/// text); fewer are an edit inside a block.
+pub const GAP_WORDS: usize = 5;
+/// Share of the shorter side's content words that blocks must match for the
+/// block structure to be trusted; below it (a translation, a paraphrase,
+/// matched by meaning rather than words) the whole passage is one block.
+const MIN_MATCHED_SHARE: f64 = 0.25;
+/// Rounds of block finding: the first finds the copy's main order, later
+/// ones the sentences moved out of it.
+const BLOCK_ROUNDS: usize = 3;
+
+/// The aligned blocks of the passage `wa` of `a` and `wb` of `b`.
+///
+/// The content words (stems) of the two sides are aligned by longest common
+/// subsequence; runs of at least [`CHAIN_MIN`] matches, each within
+/// [`CHAIN_GAP`] content words of the previous one on both sides, are
+/// blocks. The words left over are aligned again (a sentence moved within
+/// the copy is out of the first alignment's order), up to [`BLOCK_ROUNDS`]
+/// times. Blocks following each other on both sides with fewer than
+/// [`GAP_WORDS`] unmatched words between them are one block (a word or a
+/// clause edited); a block reaches the passage's edge over fewer than
+/// [`GAP_WORDS`] words, and over equal words (stopwords) on both sides.
+/// What is left is a gap: a sentence inserted on one side or dropped from
+/// the other.
+fn blocks(a: &AlignDoc, b: &AlignDoc, wa: &Range<usize>, wb: &Range<usize>) -> Vec<Ranges> {
+    let whole = vec![Ranges {
+        a: wa.clone(),
+        b: wb.clone(),
+    }];
+    let pa: Vec<usize> = wa.clone().filter(|&i| a.stems[i] != 0).collect();
+    let pb: Vec<usize> = wb.clone().filter(|&i| b.stems[i] != 0).collect();
+    if pa.len() < CHAIN_MIN || pb.len() < CHAIN_MIN || pa.len().saturating_mul(pb.len()) > MAX_TABLE
+    {
+        return whole;
+    }
+    // Chains in content-word coordinates (indexes into pa, pb).
+    let mut used_a = vec![false; pa.len()];
+    let mut used_b = vec![false; pb.len()];
+    let mut chains: Vec<(Range<usize>, Range<usize>, usize)> = Vec::new();
+    for _ in 0..BLOCK_ROUNDS {
+        let la: Vec<usize> = (0..pa.len()).filter(|&k| !used_a[k]).collect();
+        let lb: Vec<usize> = (0..pb.len()).filter(|&k| !used_b[k]).collect();
+        if la.len() < CHAIN_MIN || lb.len() < CHAIN_MIN {
+            break;
+        }
+        let xa: Vec<u64> = la.iter().map(|&k| a.stems[pa[k]]).collect();
+        let xb: Vec<u64> = lb.iter().map(|&k| b.stems[pb[k]]).collect();
+        let pairs: Vec<(usize, usize)> = lcs_pairs(&xa, &xb)
+            .into_iter()
+            .map(|(i, j)| (la[i], lb[j]))
+            .collect();
+        let mut found = false;
+        for chain in pairs.chunk_by(|x, y| y.0 - x.0 <= CHAIN_GAP && y.1 - x.1 <= CHAIN_GAP) {
+            if chain.len() < CHAIN_MIN {
+                continue;
+            }
+            let ra = chain[0].0..chain[chain.len() - 1].0 + 1;
+            let rb = chain[0].1..chain[chain.len() - 1].1 + 1;
+            if chains
+                .iter()
+                .any(|c| overlaps(&c.0, &ra) || overlaps(&c.1, &rb))
+            {
+                continue;
+            }
+            used_a[ra.clone()].iter_mut().for_each(|u| *u = true);
+            used_b[rb.clone()].iter_mut().for_each(|u| *u = true);
+            chains.push((ra, rb, chain.len()));
+            found = true;
+        }
+        if !found {
+            break;
+        }
+    }
+    let matched: usize = chains.iter().map(|c| c.2).sum();
+    if (matched as f64) < MIN_MATCHED_SHARE * pa.len().min(pb.len()) as f64 {
+        return whole;
+    }
+    let mut blocks: Vec<Ranges> = chains
+        .iter()
+        .map(|(ra, rb, _)| Ranges {
+            a: pa[ra.start]..pa[ra.end - 1] + 1,
+            b: pb[rb.start]..pb[rb.end - 1] + 1,
+        })
+        .collect();
+    blocks.sort_by_key(|k| (k.a.start, k.b.start));
+    // Blocks in the same order on both sides with a small hole between
+    // them are one block: the hole is an edit.
+    let mut merged: Vec<Ranges> = Vec::with_capacity(blocks.len());
+    for k in blocks {
+        if let Some(last) = merged.last_mut() {
+            if k.b.start >= last.b.end
+                && k.a.start - last.a.end < GAP_WORDS
+                && k.b.start - last.b.end < GAP_WORDS
+            {
+                last.a.end = k.a.end;
+                last.b.end = k.b.end;
+                continue;
+            }
+        }
+        merged.push(k);
+    }
+    let mut blocks = merged;
+    // Equal words at a block's edges (stopwords, the words of an edit that
+    // happen to agree) join it; then, on each side, holes smaller than a
+    // gap (between blocks or at the passage's edges) belong to the block
+    // before them (or after, at the passage's start).
+    for k in 0..blocks.len() {
+        let (lo_a, hi_a) = bounds(&blocks, k, wa, true);
+        let (lo_b, hi_b) = bounds(&blocks, k, wb, false);
+        let blk = &mut blocks[k];
+        while blk.a.start > lo_a
+            && blk.b.start > lo_b
+            && a.exact[blk.a.start - 1] == b.exact[blk.b.start - 1]
+        {
+            blk.a.start -= 1;
+            blk.b.start -= 1;
+        }
+        while blk.a.end < hi_a && blk.b.end < hi_b && a.exact[blk.a.end] == b.exact[blk.b.end] {
+            blk.a.end += 1;
+            blk.b.end += 1;
+        }
+    }
+    absorb_holes(&mut blocks, wa, true);
+    absorb_holes(&mut blocks, wb, false);
+    blocks
+}
+
+/// A block in word ranges, while [`blocks`] finds it.
+#[derive(Debug, Clone)]
+struct Ranges {
+    a: Range<usize>,
+    b: Range<usize>,
+}
+
+/// One side of a block: the first document's words (`first`) or the
+/// second's.
+fn side_of(k: &Ranges, first: bool) -> &Range<usize> {
+    if first {
+        &k.a
+    } else {
+        &k.b
+    }
+}
+
+fn side_of_mut(k: &mut Ranges, first: bool) -> &mut Range<usize> {
+    if first {
+        &mut k.a
+    } else {
+        &mut k.b
+    }
+}
+
+/// Extends, on one side, every block over the hole before the next block
+/// on that side (and over the passage's edges) when the hole is smaller
+/// than [`GAP_WORDS`].
+fn absorb_holes(blocks: &mut [Ranges], outer: &Range<usize>, first: bool) {
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&k| side_of(&blocks[k], first).start);
+    let mut prev_end = outer.start;
+    for (n, &k) in order.iter().enumerate() {
+        let start = side_of(&blocks[k], first).start;
+        if start - prev_end < GAP_WORDS {
+            if n == 0 {
+                side_of_mut(&mut blocks[k], first).start = outer.start;
+            } else {
+                side_of_mut(&mut blocks[order[n - 1]], first).end = start;
+            }
+        }
+        prev_end = side_of(&blocks[k], first).end;
+    }
+    if let Some(&last) = order.last() {
+        let r = side_of_mut(&mut blocks[last], first);
+        if outer.end - r.end < GAP_WORDS {
+            r.end = outer.end;
+        }
+    }
+}
+
+/// The words block `k` may grow into on one side: up to the neighbouring
+/// blocks on that side, within the passage.
+fn bounds(blocks: &[Ranges], k: usize, outer: &Range<usize>, first: bool) -> (usize, usize) {
+    let r = side_of(&blocks[k], first);
+    let (mut lo, mut hi) = (outer.start, outer.end);
+    for (j, other) in blocks.iter().enumerate() {
+        let o = side_of(other, first);
+        if j != k {
+            if o.end <= r.start {
+                lo = lo.max(o.end);
+            }
+            if o.start >= r.end {
+                hi = hi.min(o.start);
+            }
+        }
+    }
+    (lo, hi)
 }
 
 /// Takes closing punctuation right after the last word (a full stop, a

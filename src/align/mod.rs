@@ -62,8 +62,10 @@
 mod method;
 mod passage;
 
-pub use method::{align, AlignConfig, AlignDoc, CharIndex, Edit, PassagePair, Side};
-pub use passage::{AlignedDocument, Aligner, Alignment, Passage, PassageSide};
+pub use method::{align, AlignConfig, AlignDoc, Block, CharIndex, Edit, PassagePair, Side, GAP_WORDS};
+pub use passage::{
+    AlignedBlock, AlignedDocument, Aligner, Alignment, Gap, GapSide, Passage, PassageSide, Stretch,
+};
 
 #[cfg(doc)]
 use crate::source::InputDoc;

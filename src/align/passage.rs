@@ -70,11 +70,75 @@ impl Aligner {
             }
         };
         Alignment {
-            a: summary(a, &da, pairs.iter().map(|p| p.a.words.clone()).collect()),
-            b: summary(b, &db, pairs.iter().map(|p| p.b.words.clone()).collect()),
+            a: summary(a, &da, blocks(&pairs, true)),
+            b: summary(b, &db, blocks(&pairs, false)),
             passages,
         }
     }
+}
+
+/// The word ranges of every aligned block of `pairs` on the first side
+/// (`first`) or the second.
+fn blocks(pairs: &[PassagePair], first: bool) -> Vec<std::ops::Range<usize>> {
+    pairs
+        .iter()
+        .flat_map(|p| {
+            p.blocks
+                .iter()
+                .map(move |k| if first { k.a.words.clone() } else { k.b.words.clone() })
+        })
+        .collect()
+}
+
+/// A stretch of one document: line, byte and character offsets, words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stretch {
+    /// 1-based line of the start.
+    pub line: usize,
+    /// Byte offset of the first word in the file.
+    pub start: usize,
+    /// Byte offset one past the last word.
+    pub end: usize,
+    /// Character offset of the start, in the decoded text.
+    pub char_start: usize,
+    /// Character offset one past the end.
+    pub char_end: usize,
+    /// Words in the stretch.
+    pub words: usize,
+}
+
+/// An aligned block of a passage: the stretches of the two documents that
+/// match each other.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AlignedBlock {
+    /// The stretch of the first document.
+    pub a: Stretch,
+    /// The stretch of the second document.
+    pub b: Stretch,
+}
+
+/// Which side of a passage a gap is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GapSide {
+    /// The first document has words the second lacks.
+    A,
+    /// The second document has words the first lacks.
+    B,
+}
+
+/// Words inside a passage that no aligned block covers: added on this side
+/// (or, seen from the other document, dropped from it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Gap {
+    /// The side holding the words.
+    pub side: GapSide,
+    /// Where they are.
+    #[serde(flatten)]
+    pub at: Stretch,
+    /// The decoded text of the gap (the file's bytes `start..end` for a
+    /// UTF-8 file).
+    pub text: String,
 }
 
 /// One side of a reused passage.
@@ -95,6 +159,8 @@ pub struct PassageSide {
     pub char_end: usize,
     /// Words in the passage.
     pub words: usize,
+    /// Words inside its aligned blocks: the passage's words less its gaps.
+    pub aligned_words: usize,
     /// The file's bytes `start..end`, decoded (exactly those bytes for a
     /// UTF-8 file).
     pub text: String,
@@ -114,6 +180,12 @@ pub struct Passage {
     pub a: PassageSide,
     /// The span in the second.
     pub b: PassageSide,
+    /// The stretches that match, by position in the first document; the
+    /// rest of each side is its gaps.
+    pub blocks: Vec<AlignedBlock>,
+    /// Words of one side inside the passage that the other side lacks
+    /// (inserted there, or dropped from the other), by side, then position.
+    pub gaps: Vec<Gap>,
 }
 
 impl Passage {
@@ -123,7 +195,7 @@ impl Passage {
         (doc_a, lines_a): (&InputDoc, &LineIndex),
         (doc_b, lines_b): (&InputDoc, &LineIndex),
     ) -> Passage {
-        let side = |s: &Side, doc: &InputDoc, lines: &LineIndex| PassageSide {
+        let side = |s: &Side, doc: &InputDoc, lines: &LineIndex, aligned: usize| PassageSide {
             doc: doc.id.clone(),
             line: lines.line(s.span.start),
             start: doc.file_offset(s.span.start),
@@ -131,14 +203,55 @@ impl Passage {
             char_start: s.chars.start,
             char_end: s.chars.end,
             words: s.words.len(),
+            aligned_words: aligned,
             text: s.span.slice(&doc.text).to_string(),
         };
+        let stretch = |s: &Side, doc: &InputDoc, lines: &LineIndex| Stretch {
+            line: lines.line(s.span.start),
+            start: doc.file_offset(s.span.start),
+            end: doc.file_offset(s.span.end),
+            char_start: s.chars.start,
+            char_end: s.chars.end,
+            words: s.words.len(),
+        };
+        let aligned = |first: bool| -> usize {
+            p.blocks
+                .iter()
+                .map(|k| if first { k.a.words.len() } else { k.b.words.len() })
+                .sum()
+        };
+        let blocks = p
+            .blocks
+            .iter()
+            .map(|k| AlignedBlock {
+                a: stretch(&k.a, doc_a, lines_a),
+                b: stretch(&k.b, doc_b, lines_b),
+            })
+            .collect();
+        let gaps = p
+            .gaps
+            .iter()
+            .map(|(first, s)| {
+                let (doc, lines) = if *first {
+                    (doc_a, lines_a)
+                } else {
+                    (doc_b, lines_b)
+                };
+                Gap {
+                    side: if *first { GapSide::A } else { GapSide::B },
+                    at: stretch(s, doc, lines),
+                    text: s.span.slice(&doc.text).to_string(),
+                }
+            })
+            .collect();
         Passage {
             edit: p.edit,
             similarity: p.similarity,
             sequence: p.sequence,
-            a: side(&p.a, doc_a, lines_a),
-            b: side(&p.b, doc_b, lines_b),
+            a: side(&p.a, doc_a, lines_a, aligned(true)),
+            b: side(&p.b, doc_b, lines_b, aligned(false)),
+            blocks,
+            gaps,
         }
     }
 }

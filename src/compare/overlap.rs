@@ -17,9 +17,13 @@ pub(super) fn source_overlap(
 ) {
     let mut cover: Vec<Vec<(u32, std::ops::Range<usize>)>> = vec![Vec::new(); docs.len()];
     for &((a, b), ref ps) in aligned {
+        // Only the aligned blocks count: text a paper inserted into a copy
+        // is its own, a sentence it dropped is the source's own.
         for p in ps {
-            cover[a as usize].push((b, p.a.words.clone()));
-            cover[b as usize].push((a, p.b.words.clone()));
+            for k in &p.blocks {
+                cover[a as usize].push((b, k.a.words.clone()));
+                cover[b as usize].push((a, k.b.words.clone()));
+            }
         }
     }
     for (d, ranges) in cover.iter_mut().enumerate() {

@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use crate::align::{Alignment, Edit, Passage};
+use crate::align::{Alignment, Edit, GapSide, Passage, PassageSide};
 use crate::compare::{Comparison, Kind};
 
 /// Largest number of documents shown as a similarity matrix; above it the
@@ -257,12 +257,12 @@ fn write_takes(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
 fn write_passage(out: &mut dyn Write, n: usize, p: &Passage) -> std::io::Result<()> {
     writeln!(
         out,
-        "\n  [{n}] {}, similarity {:.2}, word sequence {:.2}: {} words / {} words",
+        "\n  [{n}] {}, similarity {:.2}, word sequence {:.2}: {} / {}",
         p.edit.as_str(),
         p.similarity,
         p.sequence,
-        p.a.words,
-        p.b.words
+        side_words(&p.a),
+        side_words(&p.b)
     )?;
     for s in [&p.a, &p.b] {
         writeln!(
@@ -270,8 +270,8 @@ fn write_passage(out: &mut dyn Write, n: usize, p: &Passage) -> std::io::Result<
             "    {}:{} (bytes {}..{}, chars {}..{})",
             s.doc, s.line, s.start, s.end, s.char_start, s.char_end
         )?;
-        writeln!(out, "      {}", one_line(&s.text))?;
-        if p.edit == Edit::Verbatim {
+        writeln!(out, "      {}", one_line(&with_gaps(p, s)))?;
+        if p.edit == Edit::Verbatim && p.gaps.is_empty() {
             // Both sides read the same; print the text once.
             writeln!(
                 out,
@@ -282,6 +282,40 @@ fn write_passage(out: &mut dyn Write, n: usize, p: &Passage) -> std::io::Result<
         }
     }
     Ok(())
+}
+
+/// "N words", and how many of them are aligned when that is fewer.
+fn side_words(s: &PassageSide) -> String {
+    if s.aligned_words < s.words {
+        format!("{} words ({} aligned)", s.words, s.aligned_words)
+    } else {
+        format!("{} words", s.words)
+    }
+}
+
+/// The text of one side of a passage with its gaps (words the other side
+/// lacks) replaced by "... [N words added] ...".
+fn with_gaps(p: &Passage, s: &PassageSide) -> String {
+    let first = std::ptr::eq(s, &p.a);
+    let side = if first { GapSide::A } else { GapSide::B };
+    let mut out = String::with_capacity(s.text.len());
+    // Byte offset in `s.text` of every character offset.
+    let bytes: Vec<usize> = s
+        .text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([s.text.len()])
+        .collect();
+    let byte_of = |c: usize| bytes.get(c - s.char_start).copied().unwrap_or(s.text.len());
+    let mut last = 0;
+    for g in p.gaps.iter().filter(|g| g.side == side) {
+        let (bs, be) = (byte_of(g.at.char_start), byte_of(g.at.char_end));
+        out.push_str(s.text[last..bs].trim_end());
+        out.push_str(&format!(" ... [{} words added] ... ", g.at.words));
+        last = be;
+    }
+    out.push_str(s.text[last..].trim_start());
+    out
 }
 
 /// Writes the passages two documents share.
