@@ -42,6 +42,10 @@ pub struct AlignConfig {
     pub min_words: usize,
     /// Shortest passage, in characters, on either side.
     pub min_chars: usize,
+    /// Whether a passage that overlaps a stronger one is still reported when
+    /// its aligned blocks fall in the stronger one's gaps (a sentence moved
+    /// out of the copy's order).
+    pub fill_gaps: bool,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -66,6 +70,7 @@ impl Default for AlignConfig {
             merge_gap_words: 3,
             min_words: 8,
             min_chars: 0,
+            fill_gaps: true,
             language: None,
         }
     }
@@ -639,6 +644,9 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
         .into_iter()
         .filter_map(|c| refine(a, b, &c))
         .collect();
+    if config.fill_gaps {
+        fill_gaps(a, b, &weights, &seeds, &mut passages, config);
+    }
     passages.sort_by_key(|p| (p.a.words.start, p.b.words.start));
     let passages = merge_adjacent(a, b, passages, config.merge_gap_words);
     passages
@@ -891,6 +899,65 @@ fn resolve_overlaps(mut clusters: Vec<Cluster>) -> Vec<Cluster> {
     kept
 }
 
+/// Passages in the gaps of the others: the seeds whose units are mostly
+/// outside every aligned block on both sides (a sentence moved out of the
+/// copy's order is inside another passage's span on one side, but matched
+/// only there) are clustered, validated and refined again; a passage whose
+/// blocks touch no other passage's blocks is added.
+fn fill_gaps(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    w: &Weights,
+    seeds: &[Seed],
+    passages: &mut Vec<PassagePair>,
+    config: &AlignConfig,
+) {
+    if passages.is_empty() {
+        return;
+    }
+    let covered = |d: &AlignDoc, first: bool| -> Vec<bool> {
+        let mut c = vec![false; d.exact.len()];
+        for p in passages.iter() {
+            for k in &p.blocks {
+                let r = if first { &k.a.words } else { &k.b.words };
+                c[r.clone()].iter_mut().for_each(|x| *x = true);
+            }
+        }
+        c
+    };
+    let (ca, cb) = (covered(a, true), covered(b, false));
+    let free = |d: &AlignDoc, c: &[bool], u: u32| {
+        let r = d.units[u as usize].words.clone();
+        let n = r.len();
+        2 * c[r].iter().filter(|&&x| !x).count() > n
+    };
+    let left: Vec<Seed> = seeds
+        .iter()
+        .copied()
+        .filter(|s| free(a, &ca, s.a) && free(b, &cb, s.b))
+        .collect();
+    if left.is_empty() {
+        return;
+    }
+    let mut found = Vec::new();
+    for c in resolve_overlaps(extend(a, b, w, &left, config.max_gap, config)) {
+        let Some(p) = refine(a, b, &c) else { continue };
+        let clash = |all: &[PassagePair], p: &PassagePair| {
+            all.iter().any(|q| {
+                p.blocks.iter().any(|k| {
+                    q.blocks.iter().any(|l| {
+                        overlaps(&k.a.words, &l.a.words) || overlaps(&k.b.words, &l.b.words)
+                    })
+                })
+            })
+        };
+        if !clash(passages, &p) && !clash(&found, &p) {
+            found.push(p);
+        }
+    }
+    passages.extend(found);
+}
+
 /// Word-level boundaries of a passage and its edit label.
 fn refine(a: &AlignDoc, b: &AlignDoc, c: &Cluster) -> Option<PassagePair> {
     let wa = a.units[c.a.start].words.start..a.units[c.a.end - 1].words.end;
@@ -1129,7 +1196,10 @@ fn make_pair(
             .collect();
         covered.sort_by_key(|r| r.start);
         let mut next = outer.start;
-        for r in covered.into_iter().chain(std::iter::once(outer.end..outer.end)) {
+        for r in covered
+            .into_iter()
+            .chain(std::iter::once(outer.end..outer.end))
+        {
             if r.start > next {
                 let mut gap = words_side(d, next..r.start);
                 gap.span = extend_punctuation(d.text, gap.span);

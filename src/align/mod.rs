@@ -62,7 +62,9 @@
 mod method;
 mod passage;
 
-pub use method::{align, AlignConfig, AlignDoc, Block, CharIndex, Edit, PassagePair, Side, GAP_WORDS};
+pub use method::{
+    align, AlignConfig, AlignDoc, Block, CharIndex, Edit, PassagePair, Side, GAP_WORDS,
+};
 pub use passage::{
     AlignedBlock, AlignedDocument, Aligner, Alignment, Gap, GapSide, Passage, PassageSide, Stretch,
 };

@@ -83,9 +83,13 @@ fn blocks(pairs: &[PassagePair], first: bool) -> Vec<std::ops::Range<usize>> {
     pairs
         .iter()
         .flat_map(|p| {
-            p.blocks
-                .iter()
-                .map(move |k| if first { k.a.words.clone() } else { k.b.words.clone() })
+            p.blocks.iter().map(move |k| {
+                if first {
+                    k.a.words.clone()
+                } else {
+                    k.b.words.clone()
+                }
+            })
         })
         .collect()
 }
@@ -217,7 +221,13 @@ impl Passage {
         let aligned = |first: bool| -> usize {
             p.blocks
                 .iter()
-                .map(|k| if first { k.a.words.len() } else { k.b.words.len() })
+                .map(|k| {
+                    if first {
+                        k.a.words.len()
+                    } else {
+                        k.b.words.len()
+                    }
+                })
                 .sum()
         };
         let blocks = p
