@@ -330,3 +330,141 @@ fn completions_into_a_closed_pipe_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+const WIRE: &str = "The city council approved a new budget for public transport on Monday evening after a long debate.
+The plan adds forty electric buses to the fleet and extends night services on six routes.
+Officials said the cost of the programme would be covered by a regional grant and higher parking fees.
+Opposition members argued that the fare increase would hurt commuters on low incomes.
+The mayor promised that the first new buses would be on the streets before the end of the year.
+A public consultation on the new timetable will open next month.
+";
+const INSERTED: &str = "Our reporter watched the vote from a crowded gallery where several pensioners waved handmade banners.";
+const DROPPED: &str = "Officials said the cost of the programme would be covered by a regional grant and higher parking fees.";
+
+/// A paper republishes a wire story, inserts a sentence of its own after
+/// the first and drops the third: the inserted sentence is the paper's own,
+/// the dropped one the wire's, and the shares count only aligned text.
+#[test]
+fn inserted_sentence_is_own_and_dropped_sentence_is_not_reused() {
+    let f = Fixture::new();
+    let lines: Vec<&str> = WIRE.lines().collect();
+    let paper = [lines[0], INSERTED, lines[1], lines[3], lines[4], lines[5]].join("\n") + "\n";
+    f.write("docs/wire.txt", WIRE);
+    f.write("docs/paper.txt", &paper);
+    let run = f.run(&["compare", "docs", "--format", "json"]);
+    run.expect_code(0);
+    let r = run.json();
+    let doc = |id: &str| {
+        r["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let covers = |d: &serde_json::Value, text: &str, whole: &str| {
+        let start = whole.find(text).unwrap();
+        let end = start + text.len() - 1; // the full stop may stay outside
+        d["own"].as_array().unwrap().iter().any(|o| {
+            o["start"].as_u64().unwrap() as usize <= start
+                && end <= o["end"].as_u64().unwrap() as usize
+        })
+    };
+    let (p, w) = (doc("paper"), doc("wire"));
+    assert!(covers(&p, INSERTED, &paper), "{p:#}");
+    assert!(covers(&w, DROPPED, WIRE), "{w:#}");
+    let words = |s: &str| s.split_whitespace().count() as f64;
+    let truth_p = 1.0 - words(INSERTED) / words(&paper);
+    let truth_w = 1.0 - words(DROPPED) / words(WIRE);
+    assert!(
+        (p["reused_fraction"].as_f64().unwrap() - truth_p).abs() <= 0.02,
+        "{p:#}"
+    );
+    assert!(
+        (w["reused_fraction"].as_f64().unwrap() - truth_w).abs() <= 0.02,
+        "{w:#}"
+    );
+    // The passage says where its gaps are, on both sides.
+    let passages = r["passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 1, "{passages:#?}");
+    let gaps = passages[0]["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 2, "{gaps:#?}");
+    let gap_text = |side: &str| {
+        gaps.iter()
+            .find(|g| g["side"] == side)
+            .map(|g| g["text"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let (pa, pb) = (
+        passages[0]["a"]["doc"].as_str().unwrap(),
+        passages[0]["b"]["doc"].as_str().unwrap(),
+    );
+    let (in_a, in_b) = if pa == "paper" {
+        (INSERTED, DROPPED)
+    } else {
+        (DROPPED, INSERTED)
+    };
+    assert_eq!(pb == "paper", pa == "wire");
+    assert_eq!(gap_text("a"), in_a);
+    assert_eq!(gap_text("b"), in_b);
+    // The text report marks them.
+    let text = f.run(&["compare", "docs"]);
+    text.expect_code(0);
+    let out = text.stdout();
+    assert!(out.contains("words added] ..."), "{out}");
+}
+
+/// Three sentences, the middle one different in each article: the middle
+/// sentences are each article's own, not "100% found elsewhere".
+#[test]
+fn a_replaced_middle_sentence_is_own_on_both_sides() {
+    let f = Fixture::new();
+    let first = "The regional parliament passed the water protection law with a large majority late on Thursday night.";
+    let last = "The law takes effect in January and will be reviewed by an independent panel after three years.";
+    let mid_a = "Farmers in the northern valleys staged a protest with tractors outside the building all afternoon.";
+    let mid_b = "Environmental groups welcomed the decision but warned that enforcement would need more inspectors.";
+    f.write("docs/a.txt", format!("{first} {mid_a} {last}\n"));
+    f.write("docs/b.txt", format!("{first} {mid_b} {last}\n"));
+    let run = f.run(&["compare", "docs", "--format", "json"]);
+    run.expect_code(0);
+    let r = run.json();
+    for (id, mid) in [("a", mid_a), ("b", mid_b)] {
+        let d = r["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap();
+        let own: Vec<&str> = d["own"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["text"].as_str().unwrap())
+            .collect();
+        assert!(
+            own.iter()
+                .any(|o| mid.starts_with(o) && o.len() + 1 >= mid.len()),
+            "{id}: {own:?}"
+        );
+        let f = d["reused_fraction"].as_f64().unwrap();
+        assert!(f < 0.75 && f > 0.55, "{id}: reused {f}");
+    }
+}
+
+/// Two articles whose only common words are names and a title: no passage.
+#[test]
+fn a_short_run_of_names_is_not_a_quote() {
+    let f = Fixture::new();
+    f.write("docs/a.txt", "Officials met President Donald Trump at the airport before the summit began in the rain.\nLater the delegation visited a school.\n");
+    f.write("docs/b.txt", "Protesters waited for President Donald Trump outside the hotel on a cold morning.\nNobody was arrested, police said.\n");
+    let run = f.run(&["compare", "docs", "--format", "json"]);
+    run.expect_code(0);
+    let r = run.json();
+    assert_eq!(
+        r["passages"].as_array().unwrap().len(),
+        0,
+        "{:#}",
+        r["passages"]
+    );
+}

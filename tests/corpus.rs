@@ -103,10 +103,15 @@ fn the_fifty_word_run_shared_by_000_and_004_is_one_passage() {
         .filter(|p| {
             p["a"]["doc"].as_str().unwrap().starts_with("000")
                 && p["b"]["doc"].as_str().unwrap().starts_with("004")
+                && p["a"]["words"].as_u64().unwrap() >= 8
         })
         .collect();
-    assert_eq!(passages.len(), 1, "{passages:#?}");
-    let p = passages[0];
+    // The 50-word run and the trimmed Trump quote.
+    assert_eq!(passages.len(), 2, "{passages:#?}");
+    let p = passages
+        .iter()
+        .find(|p| p["a"]["words"] == 50)
+        .expect("the 50-word run");
     assert_eq!(p["edit"], "verbatim");
     assert_eq!(p["a"]["words"], 50);
     let text = p["a"]["text"].as_str().unwrap();
@@ -124,5 +129,43 @@ fn the_fifty_word_run_shared_by_000_and_004_is_one_passage() {
             own + d["reused_words"].as_u64().unwrap(),
             d["words"].as_u64().unwrap()
         );
+    }
+}
+
+#[test]
+fn the_trimmed_trump_quote_is_a_rare_short_passage() {
+    let r = report();
+    let quote = r["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["a"]["doc"].as_str().unwrap().starts_with("000")
+                && p["b"]["doc"].as_str().unwrap().starts_with("004")
+                && p["a"]["line"] == 27
+                && p["b"]["line"] == 39
+        })
+        .unwrap_or_else(|| panic!("no passage 000:27 / 004:39 in {:#}", r["passages"]));
+    assert_eq!(
+        quote["a"]["text"],
+        "I would like to think that they didn't know"
+    );
+    assert!(quote["b"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("I like to think they didn't know"));
+    assert!(quote["rarity"].as_f64().unwrap() < 1e-3, "{quote:#}");
+}
+
+#[test]
+fn no_short_passage_shares_only_names() {
+    let r = report();
+    for p in r["passages"].as_array().unwrap() {
+        let text = p["a"]["text"].as_str().unwrap();
+        let lower = text
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .count();
+        assert!(lower >= 2, "a passage of names: {p:#}");
     }
 }

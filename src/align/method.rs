@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use ahash::{AHashMap, AHashSet};
 
+use super::rarity::Background;
 use crate::error::{Error, Result};
 use crate::text::{Analyzed, Language, Tokens};
 use crate::util::{lcs_len, lcs_pairs, multiset_overlap, round4, Span};
@@ -42,10 +43,15 @@ pub struct AlignConfig {
     pub min_words: usize,
     /// Shortest passage, in characters, on either side.
     pub min_chars: usize,
-    /// Whether a passage that overlaps a stronger one is still reported when
-    /// its aligned blocks fall in the stronger one's gaps (a sentence moved
-    /// out of the copy's order).
-    pub fill_gaps: bool,
+    /// The editor's extras, off for PAN: a passage that overlaps a stronger
+    /// one is still reported when its aligned blocks fall in the stronger
+    /// one's gaps (a sentence moved out of the copy's order); short quotes
+    /// (under [`AlignConfig::min_words`]) are reported when their rarity is
+    /// at most [`AlignConfig::max_rarity`]; every passage gets its rarity.
+    pub editorial: bool,
+    /// Largest rarity (expected chance matches, see [`Background`]) of a
+    /// reported short quote.
+    pub max_rarity: f64,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -70,7 +76,8 @@ impl Default for AlignConfig {
             merge_gap_words: 3,
             min_words: 8,
             min_chars: 0,
-            fill_gaps: true,
+            editorial: true,
+            max_rarity: 0.001,
             language: None,
         }
     }
@@ -83,6 +90,8 @@ impl AlignConfig {
     pub fn pan() -> AlignConfig {
         AlignConfig {
             min_chars: 150,
+            // PAN scores long cases once, however they were edited inside.
+            editorial: false,
             ..AlignConfig::default()
         }
     }
@@ -201,6 +210,9 @@ pub struct PassagePair {
     pub sequence: f64,
     /// How the passage was edited.
     pub edit: Edit,
+    /// Expected number of chance matches as good as this one (see
+    /// [`Background`]); `None` outside [`AlignConfig::editorial`].
+    pub rarity: Option<f64>,
 }
 
 /// Character offsets of byte offsets (PAN counts characters), in `O(1)`
@@ -296,6 +308,14 @@ pub struct AlignDoc<'t> {
     ngrams: Vec<(u64, u32)>,
     chars: CharIndex<'t>,
     language: Language,
+    /// Every content stem and its occurrences, sorted.
+    stem_tf: Vec<(u64, u32)>,
+    /// Every bigram of consecutive content stems (stopwords left out) and
+    /// its occurrences, sorted.
+    bigrams: Vec<(u64, u64, u32)>,
+    /// Every content stem and its occurrences as a bigram's first word,
+    /// sorted.
+    firsts: Vec<(u64, u32)>,
 }
 
 impl<'t> AlignDoc<'t> {
@@ -412,6 +432,24 @@ impl<'t> AlignDoc<'t> {
             k += u.terms.len() as u32;
             term_start.push(k);
         }
+        let content: Vec<u64> = stems.iter().copied().filter(|&h| h != 0).collect();
+        let stem_tf = term_counts(&content);
+        let mut pairs: Vec<(u64, u64)> = content.windows(2).map(|w| (w[0], w[1])).collect();
+        pairs.sort_unstable();
+        let mut bigrams: Vec<(u64, u64, u32)> = Vec::with_capacity(pairs.len());
+        for (x, y) in pairs {
+            match bigrams.last_mut() {
+                Some(l) if l.0 == x && l.1 == y => l.2 += 1,
+                _ => bigrams.push((x, y, 1)),
+            }
+        }
+        let mut firsts: Vec<(u64, u32)> = Vec::new();
+        for &(x, _, n) in &bigrams {
+            match firsts.last_mut() {
+                Some(l) if l.0 == x => l.1 += n,
+                _ => firsts.push((x, n)),
+            }
+        }
         AlignDoc {
             text,
             tokens,
@@ -423,7 +461,47 @@ impl<'t> AlignDoc<'t> {
             ngrams,
             chars: CharIndex::new(text),
             language,
+            stem_tf,
+            bigrams,
+            firsts,
         }
+    }
+
+    /// Content words (tokens that are not stopwords).
+    pub fn content_words(&self) -> usize {
+        self.stem_tf.iter().map(|t| t.1 as usize).sum()
+    }
+
+    /// Every content stem (hashed) and its occurrences, sorted.
+    pub fn stem_counts(&self) -> &[(u64, u32)] {
+        &self.stem_tf
+    }
+
+    /// Every bigram of consecutive content stems and its occurrences,
+    /// sorted.
+    pub fn stem_bigrams(&self) -> &[(u64, u64, u32)] {
+        &self.bigrams
+    }
+
+    /// Occurrences of content stem `w`.
+    pub fn stem_count(&self, w: u64) -> u32 {
+        self.stem_tf
+            .binary_search_by_key(&w, |t| t.0)
+            .map_or(0, |k| self.stem_tf[k].1)
+    }
+
+    /// Occurrences of the content-stem bigram `x y`.
+    pub fn stem_bigram(&self, x: u64, y: u64) -> u32 {
+        self.bigrams
+            .binary_search_by(|b| (b.0, b.1).cmp(&(x, y)))
+            .map_or(0, |k| self.bigrams[k].2)
+    }
+
+    /// Occurrences of stem `x` as the first word of a content bigram.
+    pub fn stem_first(&self, x: u64) -> u32 {
+        self.firsts
+            .binary_search_by_key(&x, |f| f.0)
+            .map_or(0, |k| self.firsts[k].1)
     }
 
     /// The language whose stemmer and stopwords were used.
@@ -605,11 +683,43 @@ impl Weights {
 }
 
 /// Aligns two documents: the passages of `b` reused in `a`. The result
-/// depends only on the two documents and the configuration.
+/// depends only on the two documents and the configuration. Rarity is
+/// measured against the pair alone; [`align_with`] takes the background of
+/// a whole collection.
 pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePair> {
-    if a.units.is_empty() || b.units.is_empty() {
-        return Vec::new();
+    align_with(a, b, &Background::default(), config)
+}
+
+/// Aligns two documents of a collection whose word statistics are `bg`
+/// (see [`Background`]): like [`align`], with the rarity of every passage
+/// and the short quotes measured against the collection.
+pub fn align_with(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    bg: &Background,
+    config: &AlignConfig,
+) -> Vec<PassagePair> {
+    let mut passages = if a.units.is_empty() || b.units.is_empty() {
+        Vec::new()
+    } else {
+        seeded_passages(a, b, config)
+    };
+    if config.editorial {
+        let quotes = short_quotes(a, b, bg, &passages, config);
+        passages.extend(quotes);
+        passages.sort_by_key(|p| (p.a.words.start, p.b.words.start));
+        for p in &mut passages {
+            if p.rarity.is_none() {
+                p.rarity = Some(passage_rarity(a, b, bg, p));
+            }
+        }
     }
+    passages
+}
+
+/// The passages found from seeds: units, seeds, extension, validation,
+/// summaries, overlaps, boundaries, merging, filtering.
+fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePair> {
     let weights = Weights::new(a, b);
     let seeds = find_seeds(a, b, &weights, config);
     if seeds.is_empty() {
@@ -644,7 +754,7 @@ pub fn align(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePai
         .into_iter()
         .filter_map(|c| refine(a, b, &c))
         .collect();
-    if config.fill_gaps {
+    if config.editorial {
         fill_gaps(a, b, &weights, &seeds, &mut passages, config);
     }
     passages.sort_by_key(|p| (p.a.words.start, p.b.words.start));
@@ -931,10 +1041,19 @@ fn fill_gaps(
         let n = r.len();
         2 * c[r].iter().filter(|&&x| !x).count() > n
     };
+    // Inside a passage's span on that side: in one of its gaps.
+    let inside = |d: &AlignDoc, u: u32, first: bool| {
+        let r = d.units[u as usize].words.clone();
+        passages.iter().any(|p| {
+            let w = if first { &p.a.words } else { &p.b.words };
+            w.start <= r.start && r.end <= w.end
+        })
+    };
     let left: Vec<Seed> = seeds
         .iter()
         .copied()
         .filter(|s| free(a, &ca, s.a) && free(b, &cb, s.b))
+        .filter(|s| inside(a, s.a, true) || inside(b, s.b, false))
         .collect();
     if left.is_empty() {
         return;
@@ -1225,7 +1344,261 @@ fn make_pair(
         similarity: round4(similarity),
         sequence: round4(sequence),
         edit,
+        rarity: None,
     }
+}
+
+/// Exact word runs at least this long seed a short quote.
+const QUOTE_RUN: usize = 3;
+/// Words a short quote may skip between runs, on each side ("I would like
+/// to think that they didn't know" / "I like to think they didn't know").
+const QUOTE_SKIP: usize = 2;
+/// A run's first words occurring more often than this in either document
+/// are a formula, not a quote.
+const QUOTE_MAX_OCCURRENCES: usize = 4;
+/// Content words a short quote must match.
+const QUOTE_MIN_CONTENT: usize = 2;
+
+/// Short quotes: runs of exact words (at least [`QUOTE_RUN`]) that both
+/// documents share outside every passage's blocks, chained across at most
+/// [`QUOTE_SKIP`] words on each side, reported when their rarity is at most
+/// [`AlignConfig::max_rarity`]: chance cannot explain them, however short.
+fn short_quotes(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    bg: &Background,
+    existing: &[PassagePair],
+    config: &AlignConfig,
+) -> Vec<PassagePair> {
+    let n = QUOTE_RUN;
+    if a.exact.len() < n || b.exact.len() < n {
+        return Vec::new();
+    }
+    let grams = |d: &AlignDoc| -> Vec<(u64, u32)> {
+        let mut g: Vec<(u64, u32)> = (0..=d.exact.len() - n)
+            .map(|i| (ngram_hash(&d.exact[i..i + n]), i as u32))
+            .collect();
+        g.sort_unstable();
+        g
+    };
+    let (ga, gb) = (grams(a), grams(b));
+    let covered = |d: &AlignDoc, first: bool| -> Vec<bool> {
+        let mut c = vec![false; d.exact.len()];
+        for p in existing {
+            for k in &p.blocks {
+                let r = if first { &k.a.words } else { &k.b.words };
+                c[r.clone()].iter_mut().for_each(|x| *x = true);
+            }
+        }
+        c
+    };
+    let (ca, cb) = (covered(a, true), covered(b, false));
+    let mut runs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < ga.len() && j < gb.len() {
+        let (ha, hb) = (ga[i].0, gb[j].0);
+        if ha != hb {
+            if ha < hb {
+                i += 1;
+            } else {
+                j += 1;
+            }
+            continue;
+        }
+        let ie = i + ga[i..].partition_point(|x| x.0 == ha);
+        let je = j + gb[j..].partition_point(|x| x.0 == hb);
+        if ie - i <= QUOTE_MAX_OCCURRENCES && je - j <= QUOTE_MAX_OCCURRENCES {
+            for x in &ga[i..ie] {
+                for y in &gb[j..je] {
+                    let (s, t) = (x.1 as usize, y.1 as usize);
+                    // Only maximal runs, from their first word.
+                    if s > 0 && t > 0 && a.exact[s - 1] == b.exact[t - 1] {
+                        continue;
+                    }
+                    if a.exact[s..s + n] != b.exact[t..t + n] {
+                        continue; // a hash collision
+                    }
+                    let mut len = n;
+                    while s + len < a.exact.len()
+                        && t + len < b.exact.len()
+                        && a.exact[s + len] == b.exact[t + len]
+                    {
+                        len += 1;
+                    }
+                    let (ra, rb) = (s..s + len, t..t + len);
+                    if ca[ra.clone()].iter().any(|&x| x) || cb[rb.clone()].iter().any(|&x| x) {
+                        continue;
+                    }
+                    runs.push((ra, rb));
+                }
+            }
+        }
+        i = ie;
+        j = je;
+    }
+    runs.sort_by_key(|r| (r.0.start, r.1.start));
+    // Chains of runs in the same order on both sides, close together.
+    let mut chains: Vec<Vec<(Range<usize>, Range<usize>)>> = Vec::new();
+    for r in runs {
+        let joined = chains.iter_mut().rev().take(4).any(|c| {
+            let last = &c[c.len() - 1];
+            let close = |prev: &Range<usize>, next: &Range<usize>| {
+                next.start >= prev.end && next.start - prev.end <= QUOTE_SKIP
+            };
+            if close(&last.0, &r.0) && close(&last.1, &r.1) {
+                c.push(r.clone());
+                true
+            } else {
+                false
+            }
+        });
+        if !joined {
+            chains.push(vec![r]);
+        }
+    }
+    // A capitalised word is taken for a name: articles about one event
+    // share their names (and titles: "President Donald Trump") because of
+    // the event, not because one copied the other, so names are no
+    // evidence of a quote. Scripts without case are unaffected.
+    let name = |i: usize| {
+        let t = a.tokens.span(i).slice(a.text);
+        t.chars().next().is_some_and(char::is_uppercase)
+    };
+    let mut scored: Vec<(f64, Range<usize>, Range<usize>, usize)> = Vec::new();
+    for c in &mut chains {
+        // Single equal words just outside the chain, within the skip, join
+        // it ("I would like ..." / "I like ...").
+        loop {
+            let (s, t) = (c[0].0.start, c[0].1.start);
+            let hit = (1..=QUOTE_SKIP + 1).find_map(|da| {
+                (1..=QUOTE_SKIP + 2 - da).find_map(|db| {
+                    (s >= da
+                        && t >= db
+                        && !ca[s - da]
+                        && !cb[t - db]
+                        && a.exact[s - da] == b.exact[t - db])
+                        .then(|| (s - da, t - db))
+                })
+            });
+            match hit {
+                Some((x, y)) => c.insert(0, (x..x + 1, y..y + 1)),
+                None => break,
+            }
+        }
+        loop {
+            let last = c.len() - 1;
+            let (s, t) = (c[last].0.end, c[last].1.end);
+            let hit = (0..=QUOTE_SKIP).find_map(|da| {
+                (0..=QUOTE_SKIP - da).find_map(|db| {
+                    (s + da < a.exact.len()
+                        && t + db < b.exact.len()
+                        && !ca[s + da]
+                        && !cb[t + db]
+                        && a.exact[s + da] == b.exact[t + db])
+                        .then_some((s + da, t + db))
+                })
+            });
+            match hit {
+                Some((x, y)) => c.push((x..x + 1, y..y + 1)),
+                None => break,
+            }
+        }
+        let wa = c[0].0.start..c[c.len() - 1].0.end;
+        let wb = c[0].1.start..c[c.len() - 1].1.end;
+        let matched: Vec<u64> = c
+            .iter()
+            .flat_map(|r| r.0.clone())
+            .filter(|&i| a.stems[i] != 0 && !name(i))
+            .map(|i| a.stems[i])
+            .collect();
+        if matched.len() < QUOTE_MIN_CONTENT {
+            continue;
+        }
+        let content =
+            |d: &AlignDoc, w: &Range<usize>| d.stems[w.clone()].iter().filter(|&&h| h != 0).count();
+        let rarity = bg.rarity(a, b, &matched, content(a, &wa), content(b, &wb));
+        if rarity <= config.max_rarity {
+            let words: usize = c.iter().map(|r| r.0.len()).sum();
+            scored.push((rarity, wa, wb, words));
+        }
+    }
+    // The rarest first; a quote overlapping a rarer one on either side is
+    // the same text matched again.
+    scored.sort_by(|x, y| {
+        x.0.total_cmp(&y.0)
+            .then_with(|| (x.1.start, x.2.start).cmp(&(y.1.start, y.2.start)))
+    });
+    let mut out: Vec<PassagePair> = Vec::new();
+    for (rarity, wa, wb, words) in scored {
+        if out
+            .iter()
+            .any(|p| overlaps(&p.a.words, &wa) || overlaps(&p.b.words, &wb))
+        {
+            continue;
+        }
+        let similarity = 2.0 * words as f64 / (wa.len() + wb.len()) as f64;
+        let mut p = make_pair(a, b, wa, wb, similarity);
+        p.rarity = Some(rarity);
+        out.push(p);
+    }
+    out
+}
+
+/// The rarity of words `wa` of `a` matched with words `wb` of `b` (a pair
+/// of shared sentences, say): the longest common subsequence of their
+/// content stems, over the content words of the two spans.
+pub fn span_rarity(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    bg: &Background,
+    wa: Range<usize>,
+    wb: Range<usize>,
+) -> f64 {
+    let content = |d: &AlignDoc, w: &Range<usize>| -> Vec<u64> {
+        d.stems[w.clone()]
+            .iter()
+            .copied()
+            .filter(|&h| h != 0)
+            .collect()
+    };
+    let (xa, xb) = (content(a, &wa), content(b, &wb));
+    if xa.len().saturating_mul(xb.len()) > MAX_TABLE {
+        return 0.0;
+    }
+    let matched: Vec<u64> = lcs_pairs(&xa, &xb)
+        .into_iter()
+        .map(|(i, _)| xa[i])
+        .collect();
+    bg.rarity(a, b, &matched, xa.len(), xb.len())
+}
+
+/// The rarity of a passage: the content words its blocks match (longest
+/// common subsequence of each block's stems), over the content words of its
+/// sides.
+fn passage_rarity(a: &AlignDoc, b: &AlignDoc, bg: &Background, p: &PassagePair) -> f64 {
+    let content = |d: &AlignDoc, w: &Range<usize>| -> Vec<u64> {
+        d.stems[w.clone()]
+            .iter()
+            .copied()
+            .filter(|&h| h != 0)
+            .collect()
+    };
+    let mut matched = Vec::new();
+    for k in &p.blocks {
+        let (xa, xb) = (content(a, &k.a.words), content(b, &k.b.words));
+        if xa.len().saturating_mul(xb.len()) > MAX_TABLE {
+            // Thousands of matched words: far beyond any chance.
+            return 0.0;
+        }
+        matched.extend(lcs_pairs(&xa, &xb).into_iter().map(|(i, _)| xa[i]));
+    }
+    bg.rarity(
+        a,
+        b,
+        &matched,
+        content(a, &p.a.words).len(),
+        content(b, &p.b.words).len(),
+    )
 }
 
 /// Content-word matches in a row, each within [`CHAIN_GAP`] content words

@@ -61,13 +61,16 @@
 
 mod method;
 mod passage;
+mod rarity;
 
 pub use method::{
-    align, AlignConfig, AlignDoc, Block, CharIndex, Edit, PassagePair, Side, GAP_WORDS,
+    align, align_with, span_rarity, AlignConfig, AlignDoc, Block, CharIndex, Edit, PassagePair,
+    Side, GAP_WORDS,
 };
 pub use passage::{
     AlignedBlock, AlignedDocument, Aligner, Alignment, Gap, GapSide, Passage, PassageSide, Stretch,
 };
+pub use rarity::Background;
 
 #[cfg(doc)]
 use crate::source::InputDoc;

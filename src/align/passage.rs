@@ -1,6 +1,7 @@
 //! Passages in report form, and the [`Aligner`] that makes them.
 
-use super::method::{align, AlignConfig, AlignDoc, Edit, PassagePair, Side};
+use super::method::{align, align_with, AlignConfig, AlignDoc, Edit, PassagePair, Side};
+use super::rarity::Background;
 use crate::error::Result;
 use crate::source::{EncodingInfo, InputDoc};
 use crate::text::{Analyzed, Language};
@@ -38,6 +39,12 @@ impl Aligner {
     /// The passages two prepared documents share.
     pub fn align(&self, a: &AlignDoc, b: &AlignDoc) -> Vec<PassagePair> {
         align(a, b, &self.config)
+    }
+
+    /// The passages two prepared documents of a collection share, with
+    /// rarity measured against the collection's background.
+    pub fn align_with(&self, a: &AlignDoc, b: &AlignDoc, bg: &Background) -> Vec<PassagePair> {
+        align_with(a, b, bg, &self.config)
     }
 
     /// Aligns two documents: every passage they share, with offsets on both
@@ -180,6 +187,12 @@ pub struct Passage {
     pub similarity: f64,
     /// `2·LCS/(|a|+|b|)` of the two sides' normalized words.
     pub sequence: f64,
+    /// Expected number of chance matches as good as this one, given the
+    /// documents' lengths and word statistics (see
+    /// [`Background`](crate::align::Background)); far below 1 means chance
+    /// cannot explain it. Absent for PAN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rarity: Option<f64>,
     /// The span in the first document of the pair.
     pub a: PassageSide,
     /// The span in the second.
@@ -258,6 +271,7 @@ impl Passage {
             edit: p.edit,
             similarity: p.similarity,
             sequence: p.sequence,
+            rarity: p.rarity,
             a: side(&p.a, doc_a, lines_a, aligned(true)),
             b: side(&p.b, doc_b, lines_b, aligned(false)),
             blocks,

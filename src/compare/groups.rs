@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::analysis::{Class, DocAnalysis};
 use super::verify::verify;
 use super::{CompareConfig, Kind, Member, SharedGroup};
+use crate::align::{span_rarity, AlignDoc, Background};
 use crate::error::Result;
 use crate::sketch::lsh::{LshIndex, LshParams};
 use crate::sketch::minhash::MinHasher;
@@ -176,17 +177,53 @@ pub(super) fn build(
 }
 
 /// The groups in report form: every member with its line, offsets and text.
+/// The rarity of every group: of its first two members in different
+/// documents (see [`crate::align::Background`]), in parallel.
+pub(super) fn rarities(
+    groups: &[RawGroup],
+    analyses: &[DocAnalysis],
+    align_docs: &[AlignDoc],
+    background: &Background,
+) -> Vec<f64> {
+    groups
+        .par_iter()
+        .map(|g| {
+            let Some(&(d1, s1)) = g.members.first() else {
+                return 1.0;
+            };
+            let Some(&(d2, s2)) = g.members.iter().find(|m| m.0 != d1) else {
+                return 1.0;
+            };
+            let words = |d: u32, s: u32| {
+                analyses[d as usize].analyzed.sentences[s as usize]
+                    .tokens
+                    .clone()
+            };
+            span_rarity(
+                &align_docs[d1 as usize],
+                &align_docs[d2 as usize],
+                background,
+                words(d1, s1),
+                words(d2, s2),
+            )
+        })
+        .collect()
+}
+
 pub(super) fn report(
     groups: Vec<RawGroup>,
+    rarities: &[f64],
     docs: &[InputDoc],
     analyses: &[DocAnalysis],
 ) -> Vec<SharedGroup> {
     groups
         .into_iter()
-        .map(|g| {
+        .zip(rarities)
+        .map(|(g, &rarity)| {
             let distinct = g.members.iter().map(|m| m.0).collect::<BTreeSet<_>>().len();
             SharedGroup {
                 kind: g.kind,
+                rarity,
                 similarity: round4(g.similarity),
                 containment: round4(g.containment),
                 documents: distinct,

@@ -51,7 +51,7 @@ use rayon::prelude::*;
 pub use config::CompareConfig;
 pub use result::*;
 
-use crate::align::{AlignDoc, Aligner, Passage, PassagePair};
+use crate::align::{AlignDoc, Aligner, Background, Passage, PassagePair};
 use crate::error::{Error, Result};
 use crate::sketch::lsh::LshParams;
 use crate::sketch::minhash::{MinHashParams, MinHasher, Signature, SCHEME};
@@ -141,7 +141,17 @@ impl Comparer {
         drop((doc_sigs, pair_shared));
         analyses.iter_mut().for_each(DocAnalysis::release_sketches);
         // 8. Passages of every listed pair, and what each document adds.
-        let aligned = self.align_pairs(&docs, &analyses, &pair_list);
+        let align_docs: Vec<AlignDoc> = docs
+            .par_iter()
+            .zip(&analyses)
+            .map(|(d, a)| self.aligner.doc_from_analyzed(&d.text, &a.analyzed))
+            .collect();
+        // Rarity is measured against the whole collection: a phrase every
+        // article uses explains nothing.
+        let background = Background::new(&align_docs);
+        let aligned = self.align_pairs(&align_docs, &background, &pair_list);
+        let rarities = groups::rarities(&groups, &analyses, &align_docs, &background);
+        drop(align_docs);
         overlap::source_overlap(&mut documents, &docs, &analyses, &aligned);
         let passages = aligned
             .iter()
@@ -155,30 +165,27 @@ impl Comparer {
             params: self.params(),
             documents,
             pairs,
-            shared: groups::report(groups, &docs, &analyses),
+            shared: groups::report(groups, &rarities, &docs, &analyses),
             passages,
             skipped: Vec::new(),
         })
     }
 
-    /// Aligns every listed pair, reusing the tokenization of stage 1.
+    /// Aligns every listed pair of the prepared documents.
     fn align_pairs(
         &self,
-        docs: &[InputDoc],
-        analyses: &[DocAnalysis],
+        align_docs: &[AlignDoc],
+        background: &Background,
         pairs: &[(u32, u32)],
     ) -> Vec<((u32, u32), Vec<PassagePair>)> {
-        let align_docs: Vec<AlignDoc> = docs
-            .par_iter()
-            .zip(analyses)
-            .map(|(d, a)| self.aligner.doc_from_analyzed(&d.text, &a.analyzed))
-            .collect();
         pairs
             .par_iter()
             .map(|&(a, b)| {
-                let ps = self
-                    .aligner
-                    .align(&align_docs[a as usize], &align_docs[b as usize]);
+                let ps = self.aligner.align_with(
+                    &align_docs[a as usize],
+                    &align_docs[b as usize],
+                    background,
+                );
                 ((a, b), ps)
             })
             .collect()

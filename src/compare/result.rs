@@ -137,6 +137,10 @@ pub struct SharedGroup {
     /// Lowest share of the shorter sentence covered by the alignment, over
     /// the same pairs (1 for verbatim).
     pub containment: f64,
+    /// Expected number of chance matches as good as the first two members'
+    /// (see [`crate::align::Background`]): far below 1, chance cannot
+    /// explain the sharing.
+    pub rarity: f64,
     /// Number of distinct documents.
     pub documents: usize,
     /// Occurrences, by document order then position.

@@ -186,7 +186,14 @@ fn write_shared(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
             ),
             Kind::Boilerplate => "boilerplate (page furniture, not reuse)".to_string(),
         };
-        writeln!(out, "\n  [{}] {}, in {} documents", i + 1, how, g.documents)?;
+        writeln!(
+            out,
+            "\n  [{}] {}, in {} documents, rarity {}",
+            i + 1,
+            how,
+            g.documents,
+            rarity(g.rarity)
+        )?;
         for m in &g.members {
             writeln!(
                 out,
@@ -257,10 +264,12 @@ fn write_takes(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
 fn write_passage(out: &mut dyn Write, n: usize, p: &Passage) -> std::io::Result<()> {
     writeln!(
         out,
-        "\n  [{n}] {}, similarity {:.2}, word sequence {:.2}: {} / {}",
+        "\n  [{n}] {}, similarity {:.2}, word sequence {:.2}{}: {} / {}",
         p.edit.as_str(),
         p.similarity,
         p.sequence,
+        p.rarity
+            .map_or(String::new(), |r| format!(", rarity {}", rarity(r))),
         side_words(&p.a),
         side_words(&p.b)
     )?;
@@ -282,6 +291,17 @@ fn write_passage(out: &mut dyn Write, n: usize, p: &Passage) -> std::io::Result<
         }
     }
     Ok(())
+}
+
+/// A rarity (expected chance matches) for people: "1.2e-5", "< 1e-300".
+pub(crate) fn rarity(r: f64) -> String {
+    if r == 0.0 {
+        "< 1e-300".to_string()
+    } else if r >= 0.01 {
+        format!("{r:.2}")
+    } else {
+        format!("{r:.1e}")
+    }
 }
 
 /// "N words", and how many of them are aligned when that is fewer.
