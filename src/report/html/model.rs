@@ -155,6 +155,14 @@ fn pct(x: f64) -> String {
     }
 }
 
+/// The colour step of a heatmap cell: none, any, 5%, 15%, 35%, 65%.
+fn heat_level(share: f64) -> u8 {
+    [0.0, 0.05, 0.15, 0.35, 0.65]
+        .iter()
+        .filter(|&&t| share > t || (t > 0.0 && share >= t))
+        .count() as u8
+}
+
 fn invalid(msg: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidInput, msg)
 }
@@ -485,7 +493,7 @@ impl Model {
                     let (lo, hi) = (i.min(j), i.max(j));
                     HeatCell {
                         text: if share > 0.0 { pct(share).trim_end_matches('%').to_string() } else { "0".into() },
-                        level: if share <= 0.0 { 0 } else { (share * 5.0).ceil().clamp(1.0, 5.0) as u8 },
+                        level: heat_level(share),
                         href: linked.then(|| format!("#pair-{}-{}", lo + 1, hi + 1)),
                         label: format!(
                             "{} of article {} is found in article {}",

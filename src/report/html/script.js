@@ -103,6 +103,13 @@
     var open = document.querySelectorAll('section.pair:not([hidden])');
     for (var i = 0; i < open.length; i++) if (open[i] !== section) open[i].hidden = true;
     section.hidden = false;
+    // Start at the first passage, both sides lined up.
+    var pane = section.querySelector('.pane');
+    var ref = pane.querySelector('a.ref');
+    if (ref) {
+      pane.scrollTop = Math.max(0, ref.offsetTop - 16);
+      sync(pane);
+    }
   }
   // Scrolling one pane scrolls the other to the same passage: the last
   // numbered box above the top of the scrolled pane and its counterpart.
