@@ -94,7 +94,10 @@
     if (!section.getAttribute('data-built')) {
       var a = Number(section.getAttribute('data-a'));
       var b = Number(section.getAttribute('data-b'));
+      section.appendChild(document.getElementById('pair-body').content.cloneNode(true));
       var panes = section.querySelectorAll('.pane');
+      panes[0].setAttribute('aria-label', 'Article ' + (a + 1));
+      panes[1].setAttribute('aria-label', 'Article ' + (b + 1));
       var prefix = section.id + '-';
       buildPane(panes[0], a, a, b, prefix);
       buildPane(panes[1], b, a, b, prefix);
@@ -166,5 +169,11 @@
   } else if (document.body.getAttribute('data-mode') === 'pair' && first) {
     openPair(first);
   }
+  window.syndicReadyAt = performance.now();
+  // For benches/html.sh: the second frame callback runs once the first
+  // frame (style, layout, paint) is done.
+  requestAnimationFrame(function () {
+    requestAnimationFrame(function () { window.syndicFrameAt = performance.now(); });
+  });
   document.documentElement.setAttribute('data-ready', '1');
 })();
