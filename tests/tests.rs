@@ -10,6 +10,7 @@ mod corpus;
 mod encodings;
 mod fuzz;
 mod golden;
+mod html_cli;
 mod hardening;
 mod layers;
 mod pan_cli;
