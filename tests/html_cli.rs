@@ -8,7 +8,10 @@ summer, the city council said on Tuesday. Drivers should use the ring road inste
 will be diverted through the old town for the whole period of the works.";
 
 fn articles(f: &Fixture) {
-    f.write("docs/a.txt", format!("Bridge news\n\n{STORY}\n\nMore later.\n"));
+    f.write(
+        "docs/a.txt",
+        format!("Bridge news\n\n{STORY}\n\nMore later.\n"),
+    );
     f.write(
         "docs/b.txt",
         format!("Local <script>alert(1)</script>\n\nResidents were told. {STORY}\n"),
@@ -34,7 +37,10 @@ fn compare_html_to_a_file_is_one_self_contained_page() {
     // The same run again gives the same bytes.
     f.run(&["compare", "docs", "--format", "html", "-o", "again.html"])
         .expect_code(0);
-    assert_eq!(std::fs::read(f.path("again.html")).unwrap(), html.as_bytes());
+    assert_eq!(
+        std::fs::read(f.path("again.html")).unwrap(),
+        html.as_bytes()
+    );
 }
 
 #[test]

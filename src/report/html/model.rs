@@ -144,7 +144,13 @@ pub(super) struct Model {
 }
 
 /// The kinds a highlight can have, in filter order.
-pub(super) const KINDS: [&str; 5] = ["verbatim", "edited", "reordered", "paraphrase", "boilerplate"];
+pub(super) const KINDS: [&str; 5] = [
+    "verbatim",
+    "edited",
+    "reordered",
+    "paraphrase",
+    "boilerplate",
+];
 
 fn pct(x: f64) -> String {
     let p = (x * 100.0).clamp(0.0, 100.0);
@@ -289,10 +295,11 @@ impl Model {
             .map(|(i, d)| (d.id.as_str(), i))
             .collect();
         let idx = |id: &str| -> std::io::Result<usize> {
-            index
-                .get(id)
-                .copied()
-                .ok_or_else(|| invalid(format!("the report names a document {id:?} it does not list")))
+            index.get(id).copied().ok_or_else(|| {
+                invalid(format!(
+                    "the report names a document {id:?} it does not list"
+                ))
+            })
         };
         let mut docs = Vec::with_capacity(c.documents.len());
         for d in &c.documents {
@@ -340,7 +347,11 @@ impl Model {
         a: &InputDoc,
         b: &InputDoc,
     ) -> std::io::Result<Model> {
-        fn doc<'t>(d: &crate::align::AlignedDocument, text: &'t InputDoc, other: usize) -> DocIn<'t> {
+        fn doc<'t>(
+            d: &crate::align::AlignedDocument,
+            text: &'t InputDoc,
+            other: usize,
+        ) -> DocIn<'t> {
             let found_in = if d.reused_words > 0 {
                 vec![(other, d.reused_fraction)]
             } else {
@@ -440,7 +451,7 @@ impl Model {
             });
         }
         // Most shared first; the group number breaks ties (stable sort).
-        group_views.sort_by(|x, y| y.documents.cmp(&x.documents));
+        group_views.sort_by_key(|g| std::cmp::Reverse(g.documents));
 
         let mut views = Vec::with_capacity(n);
         let mut heat = Vec::with_capacity(n);
@@ -489,10 +500,15 @@ impl Model {
                         };
                     }
                     let share = found(j).unwrap_or(0.0);
-                    let linked = found(j).is_some() || layers[i].passages.iter().any(|s| s.other == j);
+                    let linked =
+                        found(j).is_some() || layers[i].passages.iter().any(|s| s.other == j);
                     let (lo, hi) = (i.min(j), i.max(j));
                     HeatCell {
-                        text: if share > 0.0 { pct(share).trim_end_matches('%').to_string() } else { "0".into() },
+                        text: if share > 0.0 {
+                            pct(share).trim_end_matches('%').to_string()
+                        } else {
+                            "0".into()
+                        },
                         level: heat_level(share),
                         href: linked.then(|| format!("#pair-{}-{}", lo + 1, hi + 1)),
                         label: format!(
@@ -536,7 +552,10 @@ impl Model {
             for c in &row.cells {
                 if let Some(h) = &c.href {
                     let mut it = h.trim_start_matches("#pair-").split('-');
-                    if let (Some(Ok(lo)), Some(Ok(hi))) = (it.next().map(str::parse::<usize>), it.next().map(str::parse::<usize>)) {
+                    if let (Some(Ok(lo)), Some(Ok(hi))) = (
+                        it.next().map(str::parse::<usize>),
+                        it.next().map(str::parse::<usize>),
+                    ) {
                         pair_count.entry((lo - 1, hi - 1)).or_default();
                     }
                 }

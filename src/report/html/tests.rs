@@ -6,13 +6,18 @@ use crate::align::{AlignConfig, Aligner};
 use crate::compare::{compare, CompareConfig};
 use crate::source::{read_document, LoadOptions};
 
-const STORY: &str = "The harbour bridge will close for repairs from Monday until the end of the summer, \
+const STORY: &str =
+    "The harbour bridge will close for repairs from Monday until the end of the summer, \
 the city council said on Tuesday. Drivers should use the ring road instead, and buses will be \
 diverted through the old town for the whole period of the works.";
 
 fn docs() -> Vec<InputDoc> {
     vec![
-        InputDoc::new("a", "a.txt", format!("Bridge news\n\n{STORY}\n\nMore later.\n")),
+        InputDoc::new(
+            "a",
+            "a.txt",
+            format!("Bridge news\n\n{STORY}\n\nMore later.\n"),
+        ),
         InputDoc::new(
             "b",
             "b.txt",
@@ -61,10 +66,15 @@ fn ids_are_unique_and_every_fragment_link_resolves() {
     assert_eq!(set.len(), ids.len(), "duplicate ids");
     let hrefs = attrs(&html, "href");
     assert!(hrefs.iter().any(|h| h.starts_with("#p")), "passage links");
-    assert!(hrefs.iter().any(|h| h.starts_with("#pair-")), "heatmap links");
+    assert!(
+        hrefs.iter().any(|h| h.starts_with("#pair-")),
+        "heatmap links"
+    );
     assert!(hrefs.iter().any(|h| h.starts_with("#s")), "matrix links");
     for h in hrefs {
-        let target = h.strip_prefix('#').unwrap_or_else(|| panic!("external link {h}"));
+        let target = h
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("external link {h}"));
         assert!(set.contains(target), "#{target} does not resolve");
     }
 }
@@ -84,7 +94,10 @@ fn embedded_json_round_trips() {
     let model = model::Model::from_comparison(&c, &docs).unwrap();
     assert_eq!(parsed, serde_json::to_value(&model.data).unwrap());
     assert_eq!(parsed["docs"][1]["id"], "b");
-    assert_eq!(parsed["passages"].as_array().unwrap().len(), c.passages.len());
+    assert_eq!(
+        parsed["passages"].as_array().unwrap().len(),
+        c.passages.len()
+    );
 }
 
 #[test]
@@ -109,19 +122,33 @@ fn embedded_json_escapes_what_could_close_the_script() {
 fn no_unescaped_script_tag_from_the_text() {
     let html = report(docs());
     let lower = html.to_ascii_lowercase();
-    assert_eq!(lower.matches("</script").count(), 2, "only the page's two scripts");
+    assert_eq!(
+        lower.matches("</script").count(),
+        2,
+        "only the page's two scripts"
+    );
     assert_eq!(lower.matches("<script").count(), 2);
     assert!(!lower.contains("<!-- "), "no comment opened by the text");
-    assert!(html.contains("Local &#60;script&#62;alert(1)&#60;/script&#62;") || html.contains("Local &lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(html.contains('\u{202e}'), "text kept as it is, bidi controls included");
+    assert!(
+        html.contains("Local &#60;script&#62;alert(1)&#60;/script&#62;")
+            || html.contains("Local &lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    assert!(
+        html.contains('\u{202e}'),
+        "text kept as it is, bidi controls included"
+    );
 }
 
 #[test]
 fn the_csp_names_the_script_that_is_embedded() {
     let html = report(docs());
     // The attribute is escaped (' as &#39;); a browser reads it decoded.
-    let csp = between(&html, "http-equiv=\"Content-Security-Policy\" content=\"", "\"")
-        .replace("&#39;", "'");
+    let csp = between(
+        &html,
+        "http-equiv=\"Content-Security-Policy\" content=\"",
+        "\"",
+    )
+    .replace("&#39;", "'");
     assert!(csp.contains("default-src 'none'") && csp.contains("connect-src 'none'"));
     let script = between(&html, "<script>", "</script>");
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
@@ -186,7 +213,9 @@ fn more_than_one_block_shows_the_gaps_between_them() {
     };
     let r = render_text(text, &layers, &[1]);
     assert!(
-        r.html.contains("<span class=\"gap\" data-g=\"0\" title=\"not in the other article\"> four </span>"),
+        r.html.contains(
+            "<span class=\"gap\" data-g=\"0\" title=\"not in the other article\"> four </span>"
+        ),
         "{}",
         r.html
     );
@@ -211,8 +240,16 @@ fn legacy_encodings_map_file_offsets_back_to_the_text() {
     let latin = |s: &str| -> Vec<u8> { s.chars().map(|c| c as u32 as u8).collect() };
     let story = format!("Caf\u{e9} cr\u{e8}me: {STORY}");
     let (pa, pb) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
-    std::fs::write(&pa, latin(&format!("\u{c9}t\u{e9} \u{e0} Paris.\n\n{story}\n"))).unwrap();
-    std::fs::write(&pb, latin(&format!("Na\u{ef}ve r\u{e9}sum\u{e9}.\n\n{story}\n"))).unwrap();
+    std::fs::write(
+        &pa,
+        latin(&format!("\u{c9}t\u{e9} \u{e0} Paris.\n\n{story}\n")),
+    )
+    .unwrap();
+    std::fs::write(
+        &pb,
+        latin(&format!("Na\u{ef}ve r\u{e9}sum\u{e9}.\n\n{story}\n")),
+    )
+    .unwrap();
     let opts = LoadOptions::default();
     let (a, b) = (
         read_document(&pa, opts).unwrap(),
@@ -224,7 +261,10 @@ fn legacy_encodings_map_file_offsets_back_to_the_text() {
         .align_documents(&a, &b);
     assert!(!al.passages.is_empty());
     let m = model::Model::from_alignment(&al, &a, &b).unwrap();
-    for (side, d) in [(&al.passages[0].a, &m.docs[0]), (&al.passages[0].b, &m.docs[1])] {
+    for (side, d) in [
+        (&al.passages[0].a, &m.docs[0]),
+        (&al.passages[0].b, &m.docs[1]),
+    ] {
         assert_eq!(marked_text(&d.html, 0), html_escape(&side.text));
     }
     let mut out = Vec::new();
@@ -238,7 +278,10 @@ fn legacy_encodings_map_file_offsets_back_to_the_text() {
 fn word_diff_marks_the_changed_words_of_an_edited_passage() {
     let html = report(docs());
     // c changed Monday -> Friday and whole -> entire.
-    assert!(html.contains("data-d=\""), "changed words carry their passage");
+    assert!(
+        html.contains("data-d=\""),
+        "changed words carry their passage"
+    );
     let changed: Vec<&str> = html
         .split("<mark ")
         .filter(|m| m.split('>').next().unwrap().contains("data-d=\""))

@@ -108,7 +108,11 @@ pub(super) fn render_text(text: &str, layers: &DocLayers, order: &[usize]) -> Re
     for w in cuts.windows(2) {
         let (x, y) = (w[0], w[1]);
         while next_anchor < anchors.len() && anchors[next_anchor].0 <= x {
-            let _ = write!(html, "<span class=\"sa\" id=\"{}\"></span>", anchors[next_anchor].1);
+            let _ = write!(
+                html,
+                "<span class=\"sa\" id=\"{}\"></span>",
+                anchors[next_anchor].1
+            );
             next_anchor += 1;
         }
         active.retain(|l| l.span.end > x);
@@ -183,7 +187,12 @@ pub(super) fn render_text(text: &str, layers: &DocLayers, order: &[usize]) -> Re
                 if let Some(b) = bytes.iter_mut().find(|b| b.0 == first.other) {
                     b.1 += y - x;
                 }
-                let _ = write!(html, "<mark class=\"m c{} k-{}\"", first.other % 8, first.kind);
+                let _ = write!(
+                    html,
+                    "<mark class=\"m c{} k-{}\"",
+                    first.other % 8,
+                    first.kind
+                );
             }
             None => html.push_str("<mark class=\"m bp\""),
         }
@@ -200,7 +209,11 @@ pub(super) fn render_text(text: &str, layers: &DocLayers, order: &[usize]) -> Re
         html.push_str("</mark>");
     }
     while next_anchor < anchors.len() {
-        let _ = write!(html, "<span class=\"sa\" id=\"{}\"></span>", anchors[next_anchor].1);
+        let _ = write!(
+            html,
+            "<span class=\"sa\" id=\"{}\"></span>",
+            anchors[next_anchor].1
+        );
         next_anchor += 1;
     }
     Rendered {
