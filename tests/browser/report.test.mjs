@@ -325,3 +325,39 @@ test('a hostile article renders as text; nothing runs, nothing loads', async () 
   assert.match(blocked, /connect-src/);
   await page.close();
 });
+
+test('text keeps WCAG AA contrast (4.5:1) on every highlight, box and cell, light and dark', async () => {
+  for (const scheme of ['light', 'dark']) {
+    const page0 = await browser.context.newPage();
+    await page0.close();
+    const { page, errors } = await open(browser.context, join(dir, 'report.html'));
+    await page.emulateMedia({ colorScheme: scheme });
+    const bad = await page.evaluate(() => {
+      const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+        }
+        return rgb(getComputedStyle(document.documentElement).backgroundColor).slice(0, 3);
+      };
+      const out = [];
+      const els = document.querySelectorAll('#articles mark.m, .ref, table.heat td, table.heat th, table.matrix td, .meta, .legend, caption, .toolbar label, #navpos, .keys, h1, h2, h3, p');
+      for (const el of els) {
+        if (!el.textContent.trim()) continue;
+        const fg = lum(rgb(getComputedStyle(el).color));
+        const bg = lum(background(el));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        if (ratio < 4.5) out.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)}`);
+      }
+      return [...new Set(out)];
+    });
+    assert.deepEqual(bad, [], `${scheme}: ${bad.join('; ')}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
