@@ -361,3 +361,28 @@ test('text keeps WCAG AA contrast (4.5:1) on every highlight, box and cell, ligh
     await page.close();
   }
 });
+
+test('print: no toolbar or pair views, every article laid out, highlights kept', async () => {
+  const { page, errors } = await open(browser.context, join(dir, 'report.html'));
+  await page.click('table.heat a[href^="#pair-"]');
+  await page.emulateMedia({ media: 'print' });
+  const r = await page.evaluate(() => ({
+    toolbar: getComputedStyle(document.getElementById('toolbar')).display,
+    pairs: Array.from(document.querySelectorAll('section.pair')).map((s) => getComputedStyle(s).display),
+    cv: Array.from(document.querySelectorAll('article.doc')).map((a) => getComputedStyle(a).contentVisibility),
+    adjust: getComputedStyle(document.querySelector('#articles article.doc mark.m')).printColorAdjust,
+  }));
+  assert.equal(r.toolbar, 'none');
+  assert.ok(r.pairs.every((d) => d === 'none'));
+  assert.ok(r.cv.every((v) => v === 'visible'));
+  assert.equal(r.adjust, 'exact');
+  assert.deepEqual(errors, []);
+  await page.close();
+  // A PDF of the pair page (the main report's million-byte line alone
+  // would take half a minute to paginate).
+  const pair = await open(browser.context, join(dir, 'pair.html'));
+  const pdf = await pair.page.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 10000, 'a PDF of the report');
+  assert.deepEqual(pair.errors, []);
+  await pair.page.close();
+});
