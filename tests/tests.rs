@@ -11,6 +11,7 @@ mod encodings;
 mod fuzz;
 mod golden;
 mod hardening;
+mod html_cli;
 mod layers;
 mod pan_cli;
 mod properties;

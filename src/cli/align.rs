@@ -7,7 +7,8 @@ use syndic::align::{AlignConfig, Aligner};
 use syndic::source::{read_document, LoadOptions, DEFAULT_MAX_LINE_BYTES};
 use syndic::text::Language;
 
-use super::{emit, format_of, FormatArg};
+use super::{emit, ReportFormatArg};
+use syndic::report::Format;
 
 /// Options of `syndic align`.
 #[derive(Debug, clap::Args)]
@@ -16,9 +17,10 @@ pub struct AlignOpts {
     pub a: PathBuf,
     /// The second document (the source).
     pub b: PathBuf,
-    /// Output format.
+    /// Output format (html: the two texts side by side, scrolled together,
+    /// with a word-level diff inside each passage).
     #[arg(long, value_enum, default_value = "text")]
-    pub format: FormatArg,
+    pub format: ReportFormatArg,
     /// Seed of the word hashes.
     #[arg(long, default_value_t = syndic::DEFAULT_SEED)]
     pub seed: u64,
@@ -61,9 +63,14 @@ pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
         ..AlignConfig::default()
     })?;
     let alignment = aligner.align_documents(&a, &b);
-    let format = format_of(o.format);
-    emit(o.output.as_deref(), [o.a.as_path(), o.b.as_path()], |out| {
-        syndic::report::write_alignment(out, &alignment, format)
-    })?;
+    emit(
+        o.output.as_deref(),
+        [o.a.as_path(), o.b.as_path()],
+        |out| match o.format {
+            ReportFormatArg::Html => syndic::report::write_alignment_html(out, &alignment, &a, &b),
+            ReportFormatArg::Json => syndic::report::write_alignment(out, &alignment, Format::Json),
+            ReportFormatArg::Text => syndic::report::write_alignment(out, &alignment, Format::Text),
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use syndic::compare::{CompareConfig, Comparer, Skipped};
 use syndic::report::Format;
 use syndic::source::{load_paths, InputDoc, LoadOptions, DEFAULT_MAX_LINE_BYTES};
 
-use super::{emit, FormatArg};
+use super::{emit, ReportFormatArg};
 
 /// The five sample articles, built in so `syndic compare` works anywhere.
 const EMBEDDED_CORPUS: &[(&str, &str)] = &[
@@ -40,9 +40,10 @@ pub struct CompareOpts {
     /// *.md). Default: corpus/ in the current directory, or the five sample
     /// articles built into syndic if there is none.
     pub paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format (html: one self-contained page, best with -o
+    /// report.html).
     #[arg(long, value_enum, default_value = "text")]
-    pub format: FormatArg,
+    pub format: ReportFormatArg,
     /// Word n-gram size for whole documents.
     #[arg(long, default_value_t = syndic::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
     pub shingle: usize,
@@ -96,7 +97,7 @@ pub struct Config {
     /// Inputs; empty means the default corpus.
     pub paths: Vec<PathBuf>,
     /// Output format.
-    pub format: Format,
+    pub format: ReportFormatArg,
     /// Comparer settings.
     pub compare: CompareConfig,
     /// Loader settings.
@@ -114,10 +115,7 @@ impl TryFrom<CompareOpts> for Config {
     fn try_from(o: CompareOpts) -> syndic::Result<Config> {
         Ok(Config {
             paths: o.paths,
-            format: match o.format {
-                FormatArg::Text => Format::Text,
-                FormatArg::Json => Format::Json,
-            },
+            format: o.format,
             compare: CompareConfig {
                 document_shingle: o.shingle,
                 sentence_shingle: o.sentence_shingle,
@@ -171,6 +169,8 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     if docs.is_empty() {
         anyhow::bail!("no document could be analysed");
     }
+    // The HTML report shows every text in full; the comparer consumes them.
+    let texts = (config.format == ReportFormatArg::Html).then(|| docs.clone());
     let mut comparison = Comparer::new(config.compare.clone())?.compare(docs)?;
     comparison.skipped = skipped
         .iter()
@@ -188,7 +188,15 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
         comparison.documents.iter().map(|d| Path::new(&d.path)),
         |out| {
             let mut limited = super::Limited::new(out, config.max_report_bytes);
-            syndic::report::write(&mut limited, &comparison, config.format)
+            match (config.format, &texts) {
+                (ReportFormatArg::Html, Some(texts)) => {
+                    syndic::report::write_html(&mut limited, &comparison, texts)
+                }
+                (ReportFormatArg::Json, _) => {
+                    syndic::report::write(&mut limited, &comparison, Format::Json)
+                }
+                _ => syndic::report::write(&mut limited, &comparison, Format::Text),
+            }
         },
     )?;
     Ok(if skipped.is_empty() {

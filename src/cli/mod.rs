@@ -254,6 +254,18 @@ pub enum FormatArg {
     Json,
 }
 
+/// Output format of the `compare` and `align` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// A report for the terminal.
+    Text,
+    /// JSON (see docs/report.md).
+    Json,
+    /// One self-contained HTML page: overview, heatmap, shared sentences,
+    /// highlighted articles, pair views (see docs/report.md).
+    Html,
+}
+
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Notes whether standard output was closed when syndic started (`>&-`).

@@ -1,5 +1,6 @@
-//! Every writer of results: the text and JSON reports of `compare` and
-//! `align` (the JSON format is documented in `docs/report.md`), plagdet
+//! Every writer of results: the text, JSON and HTML reports of `compare`
+//! and `align` (the JSON format and the HTML views are documented in
+//! `docs/report.md`), plagdet
 //! scores, PAN detection XML and the dedup outputs. Serialization lives
 //! only here.
 //!
@@ -8,12 +9,14 @@
 //! atomically is [`crate::util::write_atomically`].
 
 pub mod dedup;
+mod html;
 mod json;
 mod pan;
 mod text;
 
 use std::io::Write;
 
+pub use html::{passage_blocks, write_alignment_html, write_html};
 pub use json::write_json;
 pub use pan::{write_pan_file, write_pan_xml};
 pub use text::write_text;
