@@ -1328,11 +1328,19 @@ fn make_pair(
             next = next.max(r.end);
         }
     }
+    // A block takes the closing punctuation after its last word, as the
+    // passage does.
+    let punctuated = |d: &AlignDoc, w: Range<usize>| {
+        let mut side = words_side(d, w);
+        side.span = extend_punctuation(d.text, side.span);
+        side.chars = d.chars.chars(side.span);
+        side
+    };
     let blocks = ranges
         .into_iter()
         .map(|k| Block {
-            a: words_side(a, k.a),
-            b: words_side(b, k.b),
+            a: punctuated(a, k.a),
+            b: punctuated(b, k.b),
         })
         .collect();
     let (sequence, edit) = edit_label(&a.exact[wa], &b.exact[wb]);

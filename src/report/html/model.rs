@@ -19,10 +19,13 @@ use crate::util::lcs_pairs;
 /// lies a gap: words inserted on one side, dropped from the other, which
 /// the page shows as such.
 ///
-/// This is the one place the HTML report takes a passage's blocks from.
-/// Today a passage is one block: its whole span on each side.
+/// This is the one place the HTML report takes a passage's blocks from:
+/// the aligner's [`Passage::blocks`].
 pub fn passage_blocks(p: &Passage) -> Vec<(Range<usize>, Range<usize>)> {
-    vec![(p.a.start..p.a.end, p.b.start..p.b.end)]
+    p.blocks
+        .iter()
+        .map(|k| (k.a.start..k.a.end, k.b.start..k.b.end))
+        .collect()
 }
 
 /// One article as the page shows it.

@@ -224,14 +224,39 @@ fn more_than_one_block_shows_the_gaps_between_them() {
 }
 
 #[test]
-fn one_block_per_passage_until_the_aligner_gives_more() {
+fn blocks_are_the_aligners_and_an_inserted_sentence_is_a_gap() {
     let c = compare(docs(), &CompareConfig::default()).unwrap();
     for p in &c.passages {
-        assert_eq!(
-            passage_blocks(p),
-            vec![(p.a.start..p.a.end, p.b.start..p.b.end)]
-        );
+        let want: Vec<_> = p
+            .blocks
+            .iter()
+            .map(|k| (k.a.start..k.a.end, k.b.start..k.b.end))
+            .collect();
+        assert_eq!(passage_blocks(p), want);
     }
+    let wire = "The city council approved a new budget for public transport on Monday evening after a long debate. \
+The plan adds forty electric buses to the fleet and extends night services on six routes. \
+Opposition members argued that the fare increase would hurt commuters on low incomes. \
+The mayor promised that the first new buses would be on the streets before the end of the year.";
+    let paper = wire.replacen(
+        "debate. ",
+        "debate. Our reporter watched the vote from a crowded gallery where several pensioners waved handmade banners. ",
+        1,
+    );
+    let docs = vec![
+        InputDoc::new("wire", "wire.txt", wire),
+        InputDoc::new("paper", "paper.txt", paper.clone()),
+    ];
+    let c = compare(docs.clone(), &CompareConfig::default()).unwrap();
+    assert_eq!(c.passages.len(), 1);
+    assert_eq!(passage_blocks(&c.passages[0]).len(), 2);
+    let mut html = Vec::new();
+    crate::report::write_html(&mut html, &c, &docs).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(
+        html.contains("class=\"gap\"") && html.contains("Our reporter watched"),
+        "no gap drawn"
+    );
 }
 
 #[test]
