@@ -82,6 +82,17 @@ impl Analyser {
         self.signer.shingler()
     }
 
+    /// The band keys of a text (empty without words), without the rest of
+    /// its sketch.
+    pub fn band_keys_of(&self, text: &str, scratch: &mut SignScratch) -> Vec<u64> {
+        let mut signature = vec![0u32; self.params.permutations];
+        if self.signer.sign(text, scratch, &mut signature) {
+            self.band_keys(&signature)
+        } else {
+            Vec::new()
+        }
+    }
+
     /// The band keys of a signature.
     pub fn band_keys(&self, signature: &[u32]) -> Vec<u64> {
         let r = self.params.rows;

@@ -20,6 +20,7 @@
 //! the fields that differ.
 
 mod add;
+pub mod against;
 mod analyse;
 mod check;
 mod query;

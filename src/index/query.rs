@@ -30,6 +30,11 @@ pub struct QueryConfig {
     /// by more archived documents is boilerplate: its first postings are
     /// enough to report it).
     pub max_postings: usize,
+    /// A sentence posted by more archived documents than this is
+    /// boilerplate (a newsletter line, a menu): it does not bring in
+    /// candidates, though it is still reported for candidates found
+    /// otherwise.
+    pub max_sentence_postings: usize,
     /// Align passages with archived documents whose text is kept.
     pub passages: bool,
     /// Settings of the aligner.
@@ -43,6 +48,7 @@ impl QueryConfig {
             threshold: archive.params().threshold,
             top: 10,
             max_postings: 1000,
+            max_sentence_postings: 100,
             passages: true,
             align: AlignConfig::default(),
         }
@@ -193,18 +199,23 @@ impl<'a> Searcher<'a> {
             .prepare_cached("SELECT doc FROM sentences WHERE hash = ?1 LIMIT ?2")
             .map_err(|e| self.archive.err(e))?;
         let mut seen = BTreeSet::new();
+        let cap = self.config.max_sentence_postings;
+        let mut docs: Vec<i64> = Vec::new();
         for s in &sketch.sentences {
             if !seen.insert(s.hash) {
                 continue;
             }
+            docs.clear();
             let rows = st
-                .query_map(
-                    rusqlite::params![key(s.hash), self.config.max_postings as i64],
-                    |r| r.get::<_, i64>(0),
-                )
+                .query_map(rusqlite::params![key(s.hash), cap as i64 + 1], |r| {
+                    r.get::<_, i64>(0)
+                })
                 .map_err(|e| self.archive.err(e))?;
             for r in rows {
-                out.insert(r.map_err(|e| self.archive.err(e))?);
+                docs.push(r.map_err(|e| self.archive.err(e))?);
+            }
+            if docs.len() <= cap {
+                out.extend(docs.iter().copied());
             }
         }
         Ok(())

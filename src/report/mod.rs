@@ -8,6 +8,7 @@
 //! atomically is [`crate::util::write_atomically`].
 
 pub mod dedup;
+pub mod index;
 mod json;
 mod pan;
 mod text;
