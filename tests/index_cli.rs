@@ -38,8 +38,16 @@ fn docs(f: &Fixture, archive: &str) -> u64 {
 fn add_query_stats_check_round_trip() {
     let f = Fixture::new();
     f.write("a.jsonl", articles("a", 20));
-    f.run(&["index", "add", "x.db", "a.jsonl", "--keep-text", "--id-field", "id"])
-        .expect_code(0);
+    f.run(&[
+        "index",
+        "add",
+        "x.db",
+        "a.jsonl",
+        "--keep-text",
+        "--id-field",
+        "id",
+    ])
+    .expect_code(0);
     let s = stats(&f, "x.db");
     assert_eq!(s["documents"], 20);
     assert_eq!(s["texts"], 20);
@@ -57,7 +65,16 @@ fn add_query_stats_check_round_trip() {
         &text[cut..]
     );
     f.write("q.txt", &q);
-    let r = f.run(&["index", "query", "x.db", "q.txt", "--format", "json", "--threshold", "0.5"]);
+    let r = f.run(&[
+        "index",
+        "query",
+        "x.db",
+        "q.txt",
+        "--format",
+        "json",
+        "--threshold",
+        "0.5",
+    ]);
     r.expect_code(0);
     let line: serde_json::Value = serde_json::from_str(r.stdout().lines().next().unwrap()).unwrap();
     assert_eq!(line["id"], "q.txt");
@@ -67,12 +84,21 @@ fn add_query_stats_check_round_trip() {
     assert!(m[0]["exact_similarity"].as_f64().unwrap() > 0.5);
     assert_eq!(m[0]["shared_sentences"].as_array().unwrap().len(), 7);
     let s0 = &m[0]["shared_sentences"][0];
-    let (qs, qe) = (s0["query"]["start"].as_u64().unwrap() as usize, s0["query"]["end"].as_u64().unwrap() as usize);
+    let (qs, qe) = (
+        s0["query"]["start"].as_u64().unwrap() as usize,
+        s0["query"]["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(&q[qs..qe], s0["text"].as_str().unwrap());
-    let (as_, ae) = (s0["archived"]["start"].as_u64().unwrap() as usize, s0["archived"]["end"].as_u64().unwrap() as usize);
+    let (as_, ae) = (
+        s0["archived"]["start"].as_u64().unwrap() as usize,
+        s0["archived"]["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(&text[as_..ae], &q[qs..qe]);
     assert!(!m[0]["passages"].as_array().unwrap().is_empty());
-    let a7 = m.iter().find(|x| x["id"] == "a7").expect("a7 shares a sentence");
+    let a7 = m
+        .iter()
+        .find(|x| x["id"] == "a7")
+        .expect("a7 shares a sentence");
     assert_eq!(a7["near_duplicate"], false);
     assert_eq!(a7["shared_sentences"].as_array().unwrap().len(), 1);
     // Text format names the match too.
@@ -85,25 +111,45 @@ fn add_query_stats_check_round_trip() {
 fn re_adding_is_idempotent_and_new_content_needs_replace() {
     let f = Fixture::new();
     f.write("a.jsonl", articles("a", 10));
-    f.run(&["index", "add", "x.db", "a.jsonl", "--id-field", "id"]).expect_code(0);
+    f.run(&["index", "add", "x.db", "a.jsonl", "--id-field", "id"])
+        .expect_code(0);
     let before = std::fs::read(f.path("x.db")).unwrap().len();
     let r = f.run(&["index", "add", "x.db", "a.jsonl", "--id-field", "id"]);
     r.expect_code(0);
-    assert!(r.stderr().contains("0 added, 10 unchanged"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("0 added, 10 unchanged"),
+        "{}",
+        r.stderr()
+    );
     assert_eq!(docs(&f, "x.db"), 10);
     assert!(std::fs::read(f.path("x.db")).unwrap().len() <= before + 8192);
     // a2 with other content.
     f.write("b.jsonl", format!("{}\n", serde_json::json!({"id": "a2", "text": "Completely different words fill this replacement article today."})));
     let r = f.run(&["index", "add", "x.db", "b.jsonl", "--id-field", "id"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("x.db") && r.stderr().contains("\"a2\"") && r.stderr().contains("--replace"), "{}", r.stderr());
-    let r = f.run(&["index", "add", "x.db", "b.jsonl", "--id-field", "id", "--replace"]);
+    assert!(
+        r.stderr().contains("x.db")
+            && r.stderr().contains("\"a2\"")
+            && r.stderr().contains("--replace"),
+        "{}",
+        r.stderr()
+    );
+    let r = f.run(&[
+        "index",
+        "add",
+        "x.db",
+        "b.jsonl",
+        "--id-field",
+        "id",
+        "--replace",
+    ]);
     r.expect_code(0);
     assert!(r.stderr().contains("1 replaced"), "{}", r.stderr());
     assert_eq!(docs(&f, "x.db"), 10);
     f.run(&["index", "check", "x.db"]).expect_code(0);
     // remove
-    f.run(&["index", "remove", "x.db", "a2", "a5"]).expect_code(0);
+    f.run(&["index", "remove", "x.db", "a2", "a5"])
+        .expect_code(0);
     assert_eq!(docs(&f, "x.db"), 8);
     f.run(&["index", "remove", "x.db", "nope"]).expect_code(1);
     f.run(&["index", "check", "x.db"]).expect_code(0);
@@ -113,22 +159,42 @@ fn re_adding_is_idempotent_and_new_content_needs_replace() {
 fn other_parameters_are_refused_naming_the_fields() {
     let f = Fixture::new();
     f.write("a.jsonl", articles("a", 3));
-    f.run(&["index", "add", "x.db", "a.jsonl", "--shingle", "4"]).expect_code(0);
+    f.run(&["index", "add", "x.db", "a.jsonl", "--shingle", "4"])
+        .expect_code(0);
     // Given nothing, the archive's parameters apply.
     f.run(&["index", "add", "x.db", "a.jsonl"]).expect_code(0);
-    let r = f.run(&["index", "add", "x.db", "a.jsonl", "--shingle", "5", "--seed", "7"]);
+    let r = f.run(&[
+        "index",
+        "add",
+        "x.db",
+        "a.jsonl",
+        "--shingle",
+        "5",
+        "--seed",
+        "7",
+    ]);
     r.expect_code(2);
     let e = r.stderr();
-    assert!(e.contains("x.db") && e.contains("shingle 5 (archive: 4)") && e.contains("seed 7 (archive: 42)"), "{e}");
+    assert!(
+        e.contains("x.db")
+            && e.contains("shingle 5 (archive: 4)")
+            && e.contains("seed 7 (archive: 42)"),
+        "{e}"
+    );
     assert!(!e.contains("permutations"), "{e}");
     let r = f.run(&["dedup", "a.jsonl", "-o", "out", "--against", "x.db"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("shingle 5 (archive: 4)"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("shingle 5 (archive: 4)"),
+        "{}",
+        r.stderr()
+    );
 }
 
 fn set_meta(path: &Path, key: &str, value: &str) {
     let c = rusqlite::Connection::open(path).unwrap();
-    c.execute("UPDATE meta SET value = ?2 WHERE key = ?1", [key, value]).unwrap();
+    c.execute("UPDATE meta SET value = ?2 WHERE key = ?1", [key, value])
+        .unwrap();
 }
 
 #[test]
@@ -144,7 +210,11 @@ fn a_newer_format_is_refused() {
     ] {
         let r = f.run(&args);
         r.expect_code(2);
-        assert!(r.stderr().contains("x.db: archive format 99 is newer"), "{}", r.stderr());
+        assert!(
+            r.stderr().contains("x.db: archive format 99 is newer"),
+            "{}",
+            r.stderr()
+        );
     }
 }
 
@@ -154,27 +224,48 @@ fn missing_foreign_and_corrupt_archives_are_clear_errors() {
     f.write("a.jsonl", articles("a", 200));
     let r = f.run(&["index", "query", "none.db", "a.jsonl"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("none.db: no such archive"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("none.db: no such archive"),
+        "{}",
+        r.stderr()
+    );
     // Not a database: a text file is left as it was.
     f.write("notes.txt", "my notes, not an archive\n".repeat(100));
     let r = f.run(&["index", "add", "notes.txt", "a.jsonl"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("notes.txt: not a syndic archive"), "{}", r.stderr());
-    assert_eq!(std::fs::read_to_string(f.path("notes.txt")).unwrap(), "my notes, not an archive\n".repeat(100));
+    assert!(
+        r.stderr().contains("notes.txt: not a syndic archive"),
+        "{}",
+        r.stderr()
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.path("notes.txt")).unwrap(),
+        "my notes, not an archive\n".repeat(100)
+    );
     // An SQLite database of another program.
     let c = rusqlite::Connection::open(f.path("other.db")).unwrap();
-    c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES(1);").unwrap();
+    c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES(1);")
+        .unwrap();
     drop(c);
     let r = f.run(&["index", "stats", "other.db"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("other.db: not a syndic archive"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("other.db: not a syndic archive"),
+        "{}",
+        r.stderr()
+    );
     // An empty file.
     f.write("empty.db", "");
     let r = f.run(&["index", "add", "empty.db", "a.jsonl"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("empty.db: the file is empty"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("empty.db: the file is empty"),
+        "{}",
+        r.stderr()
+    );
     // Corrupt: pages overwritten in the middle of a real archive.
-    f.run(&["index", "add", "x.db", "a.jsonl", "--keep-text"]).expect_code(0);
+    f.run(&["index", "add", "x.db", "a.jsonl", "--keep-text"])
+        .expect_code(0);
     let mut bytes = std::fs::read(f.path("x.db")).unwrap();
     let n = bytes.len();
     for b in &mut bytes[4096..n - 4096] {
@@ -183,7 +274,12 @@ fn missing_foreign_and_corrupt_archives_are_clear_errors() {
     std::fs::write(f.path("x.db"), &bytes).unwrap();
     let r = f.run(&["index", "check", "x.db"]);
     assert_ne!(r.code(), 0);
-    assert!(r.stderr().contains("x.db") || r.stdout().contains("DAMAGED"), "{}{}", r.stdout(), r.stderr());
+    assert!(
+        r.stderr().contains("x.db") || r.stdout().contains("DAMAGED"),
+        "{}{}",
+        r.stdout(),
+        r.stderr()
+    );
     assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
     let r = f.run(&["index", "query", "x.db", "a.jsonl"]);
     assert_eq!(r.code(), 2, "{}", r.stderr());
@@ -201,7 +297,11 @@ fn a_read_only_archive_is_not_added_to() {
     std::fs::set_permissions(f.path("x.db"), std::fs::Permissions::from_mode(0o444)).unwrap();
     let r = f.run(&["index", "add", "x.db", "b.jsonl"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("x.db: the archive is read-only"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("x.db: the archive is read-only"),
+        "{}",
+        r.stderr()
+    );
     // Queries still work.
     f.run(&["index", "query", "x.db", "b.jsonl"]).expect_code(0);
     std::fs::set_permissions(f.path("x.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -216,12 +316,24 @@ fn a_second_writer_is_refused() {
     f.write("a.jsonl", articles("a", 5));
     f.write("b.jsonl", articles("b", 5));
     f.run(&["index", "add", "x.db", "a.jsonl"]).expect_code(0);
-    let held = std::fs::OpenOptions::new().read(true).write(true).open(f.path("x.db")).unwrap();
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(f.path("x.db"))
+        .unwrap();
     // SAFETY: flock on a descriptor this test owns.
-    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    assert_eq!(
+        unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
     let r = f.run(&["index", "add", "x.db", "b.jsonl"]);
     r.expect_code(2);
-    assert!(r.stderr().contains("x.db: another syndic process is writing"), "{}", r.stderr());
+    assert!(
+        r.stderr()
+            .contains("x.db: another syndic process is writing"),
+        "{}",
+        r.stderr()
+    );
     let r = f.run(&["index", "remove", "x.db", "x.jsonl:1"]);
     r.expect_code(2);
     // Readers are not blocked by a writer.
@@ -248,7 +360,19 @@ fn queries_during_an_add_see_whole_batches() {
     let f = Fixture::new();
     f.write("a.jsonl", articles("a", 3000));
     f.write("q.jsonl", articles("a", 2));
-    let mut child = spawn_add(&f, &["index", "add", "x.db", "a.jsonl", "--batch-docs", "100", "--threads", "1"]);
+    let mut child = spawn_add(
+        &f,
+        &[
+            "index",
+            "add",
+            "x.db",
+            "a.jsonl",
+            "--batch-docs",
+            "100",
+            "--threads",
+            "1",
+        ],
+    );
     let stderr = child.stderr.take().unwrap();
     let mut lines = std::io::BufReader::new(stderr).lines();
     // Wait for the first commit, then read while it goes on.
@@ -259,7 +383,8 @@ fn queries_during_an_add_see_whole_batches() {
         let n = docs(&f, "x.db");
         assert_eq!(n % 100, 0, "a snapshot holds whole batches, saw {n}");
         seen.push(n);
-        f.run(&["index", "query", "x.db", "q.jsonl", "--format", "json"]).expect_code(0);
+        f.run(&["index", "query", "x.db", "q.jsonl", "--format", "json"])
+            .expect_code(0);
     }
     for l in lines {
         l.unwrap();
@@ -276,7 +401,22 @@ fn kill_9_during_add_keeps_exactly_the_committed_batches() {
     f.write("a.jsonl", articles("a", 2000));
     for (round, kill_after) in [1usize, 4, 9].into_iter().enumerate() {
         let archive = format!("k{round}.db");
-        let mut child = spawn_add(&f, &["index", "add", &archive, "a.jsonl", "--id-field", "id", "--batch-docs", "100", "--threads", "1", "--keep-text"]);
+        let mut child = spawn_add(
+            &f,
+            &[
+                "index",
+                "add",
+                &archive,
+                "a.jsonl",
+                "--id-field",
+                "id",
+                "--batch-docs",
+                "100",
+                "--threads",
+                "1",
+                "--keep-text",
+            ],
+        );
         let stderr = child.stderr.take().unwrap();
         let mut lines = std::io::BufReader::new(stderr).lines();
         let mut committed = 0;
@@ -301,10 +441,23 @@ fn kill_9_during_add_keeps_exactly_the_committed_batches() {
         let all: Vec<&str> = articles("a", 2000).leak().lines().collect();
         f.write("last.jsonl", format!("{}\n", all[n - 1]));
         let found = |file: &str, id: String| -> bool {
-            let r = f.run(&["index", "query", &archive, file, "--format", "json", "--id-field", "id"]);
+            let r = f.run(&[
+                "index",
+                "query",
+                &archive,
+                file,
+                "--format",
+                "json",
+                "--id-field",
+                "id",
+            ]);
             r.expect_code(0);
             let v: serde_json::Value = serde_json::from_str(r.stdout().trim()).unwrap();
-            v["matches"].as_array().unwrap().iter().any(|m| m["id"] == id.as_str())
+            v["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["id"] == id.as_str())
         };
         assert!(found("last.jsonl", format!("a{}", n - 1)));
         if n < 2000 {
@@ -312,7 +465,16 @@ fn kill_9_during_add_keeps_exactly_the_committed_batches() {
             assert!(!found("next.jsonl", format!("a{n}")));
         }
         // The archive takes more adds after the crash.
-        f.run(&["index", "add", &archive, "a.jsonl", "--id-field", "id", "--keep-text"]).expect_code(0);
+        f.run(&[
+            "index",
+            "add",
+            &archive,
+            "a.jsonl",
+            "--id-field",
+            "id",
+            "--keep-text",
+        ])
+        .expect_code(0);
         assert_eq!(docs(&f, &archive), 2000);
         f.run(&["index", "check", &archive]).expect_code(0);
     }
@@ -329,7 +491,9 @@ fn a_full_disk_keeps_the_committed_batches() {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("SKIPPED a_full_disk_keeps_the_committed_batches: cannot mount a tmpfs (not root?)");
+        eprintln!(
+            "SKIPPED a_full_disk_keeps_the_committed_batches: cannot mount a tmpfs (not root?)"
+        );
         return;
     }
     struct Unmount<'a>(&'a Path);
@@ -340,15 +504,31 @@ fn a_full_disk_keeps_the_committed_batches() {
     }
     let _guard = Unmount(&mnt);
     f.write("a.jsonl", articles("a", 4000));
-    let r = f.run(&["index", "add", "small/x.db", "a.jsonl", "--keep-text", "--batch-docs", "200", "--id-field", "id"]);
+    let r = f.run(&[
+        "index",
+        "add",
+        "small/x.db",
+        "a.jsonl",
+        "--keep-text",
+        "--batch-docs",
+        "200",
+        "--id-field",
+        "id",
+    ]);
     r.expect_code(2);
     let e = r.stderr();
-    assert!(e.contains("small/x.db") && e.contains("disk is full"), "{e}");
+    assert!(
+        e.contains("small/x.db") && e.contains("disk is full"),
+        "{e}"
+    );
     let committed = e.lines().filter(|l| l.contains(" committed: ")).count();
     assert!(committed >= 1, "{e}");
     // Room again: the archive opens, checks, holds the committed batches.
     std::fs::write(mnt.join("filler"), b"").ok();
-    let _ = Command::new("mount").args(["-o", "remount,size=64m"]).arg(&mnt).status();
+    let _ = Command::new("mount")
+        .args(["-o", "remount,size=64m"])
+        .arg(&mnt)
+        .status();
     f.run(&["index", "check", "small/x.db"]).expect_code(0);
     assert_eq!(docs(&f, "small/x.db") as usize, committed * 200);
 }
@@ -356,18 +536,54 @@ fn a_full_disk_keeps_the_committed_batches() {
 #[test]
 fn dedup_against_matches_one_run_over_old_and_new() {
     let f = Fixture::new();
-    f.run(&["synth", "-o", "crawl", "--docs", "1200", "--seed", "5"]).expect_code(0);
+    f.run(&["synth", "-o", "crawl", "--docs", "1200", "--seed", "5"])
+        .expect_code(0);
     let corpus = std::fs::read_to_string(f.path("crawl/corpus.jsonl")).unwrap();
     let lines: Vec<&str> = corpus.lines().collect();
     f.write("old.jsonl", lines[..600].join("\n") + "\n");
     f.write("new.jsonl", lines[600..].join("\n") + "\n");
-    f.run(&["dedup", "old.jsonl", "--id-field", "id", "--against", "arch.db", "--add", "-o", "d1"]).expect_code(0);
-    f.run(&["dedup", "new.jsonl", "--id-field", "id", "--against", "arch.db", "-o", "d2"]).expect_code(0);
+    f.run(&[
+        "dedup",
+        "old.jsonl",
+        "--id-field",
+        "id",
+        "--against",
+        "arch.db",
+        "--add",
+        "-o",
+        "d1",
+    ])
+    .expect_code(0);
+    f.run(&[
+        "dedup",
+        "new.jsonl",
+        "--id-field",
+        "id",
+        "--against",
+        "arch.db",
+        "-o",
+        "d2",
+    ])
+    .expect_code(0);
     // The reference: one run over the old and the new crawl together.
-    f.run(&["dedup", "old.jsonl", "new.jsonl", "--id-field", "id", "-o", "d3"]).expect_code(0);
+    f.run(&[
+        "dedup",
+        "old.jsonl",
+        "new.jsonl",
+        "--id-field",
+        "id",
+        "-o",
+        "d3",
+    ])
+    .expect_code(0);
     let new_ids: std::collections::HashSet<String> = lines[600..]
         .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     let dups = |dir: &str| -> Vec<String> {
         std::fs::read_to_string(f.path(&format!("{dir}/duplicates.txt")))
@@ -383,13 +599,26 @@ fn dedup_against_matches_one_run_over_old_and_new() {
             .lines()
             .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
             .filter(|v| new_ids.contains(v["id"].as_str().unwrap()))
-            .map(|v| (v["id"].as_str().unwrap().to_owned(), v["representative"].as_str().unwrap().to_owned()))
+            .map(|v| {
+                (
+                    v["id"].as_str().unwrap().to_owned(),
+                    v["representative"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect()
     };
     let (a, b) = (dups("d2"), dups("d3"));
-    assert!(a.len() > 20, "the split crawl has duplicates across the halves: {}", a.len());
+    assert!(
+        a.len() > 20,
+        "the split crawl has duplicates across the halves: {}",
+        a.len()
+    );
     assert_eq!(a, b, "same new documents dropped");
-    assert_eq!(reps("d2"), reps("d3"), "same representative for every new document");
+    assert_eq!(
+        reps("d2"),
+        reps("d3"),
+        "same representative for every new document"
+    );
     // matches.jsonl names an archived document for those matching one.
     let matches = std::fs::read_to_string(f.path("d2/matches.jsonl")).unwrap();
     assert!(matches.lines().count() > 10);

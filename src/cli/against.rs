@@ -41,10 +41,8 @@ pub(super) fn run_against(
         staged.path(),
     )?;
     let p = prior.len() as u32;
-    let mut all = syndic::source::expand_inputs(
-        &[prior.path().to_path_buf()],
-        Some(InputFormat::Jsonl),
-    )?;
+    let mut all =
+        syndic::source::expand_inputs(&[prior.path().to_path_buf()], Some(InputFormat::Jsonl))?;
     all.extend(sources.iter().cloned());
     let bar = Bar::new();
     let mut deduped = syndic::dedup::Deduper::new(run.config.clone())?.run(all, &bar)?;

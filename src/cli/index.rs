@@ -107,9 +107,9 @@ impl ParamArgs {
     /// else the default.
     pub fn resolve(&self, existing: Option<&ArchiveParams>) -> syndic::Result<ArchiveParams> {
         ArchiveParams::new(
-            self.shingle.or(existing.map(|p| p.shingle)).unwrap_or(
-                syndic::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE,
-            ),
+            self.shingle
+                .or(existing.map(|p| p.shingle))
+                .unwrap_or(syndic::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE),
             self.permutations
                 .or(existing.map(|p| p.permutations))
                 .unwrap_or(syndic::sketch::minhash::DEFAULT_PERMUTATIONS),
@@ -235,8 +235,7 @@ fn run_add(o: AddOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(o.read.threads)?;
     let start = std::time::Instant::now();
     let read = o.read.options()?;
-    let sources =
-        syndic::source::expand_inputs(&o.inputs, o.read.input_format.map(Into::into))?;
+    let sources = syndic::source::expand_inputs(&o.inputs, o.read.input_format.map(Into::into))?;
     let params = o.params.resolve(existing_params(&o.archive)?.as_ref())?;
     let mut archive = Archive::open_or_create(&o.archive, &params)?;
     let config = AddConfig {
@@ -282,8 +281,7 @@ fn run_add(o: AddOpts) -> anyhow::Result<ExitCode> {
 fn run_query(o: QueryOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(o.read.threads)?;
     let read = o.read.options()?;
-    let sources =
-        syndic::source::expand_inputs(&o.inputs, o.read.input_format.map(Into::into))?;
+    let sources = syndic::source::expand_inputs(&o.inputs, o.read.input_format.map(Into::into))?;
     let archive = Archive::open(&o.archive, Mode::Read)?;
     let mut config = QueryConfig::for_archive(&archive);
     if let Some(t) = o.threshold {
@@ -333,7 +331,9 @@ fn run_query(o: QueryOpts) -> anyhow::Result<ExitCode> {
     archive.end_read()?;
     if o.timings && !times.is_empty() {
         times.sort_by(f64::total_cmp);
-        let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1] * 1e3;
+        let pct = |p: f64| {
+            times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1] * 1e3
+        };
         eprintln!(
             "syndic: {} queries: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
             times.len(),
@@ -398,7 +398,11 @@ fn run_remove(o: RemoveOpts) -> anyhow::Result<ExitCode> {
         "syndic: {}: removed {} document{}",
         o.archive.display(),
         o.ids.len() - missing.len(),
-        if o.ids.len() - missing.len() == 1 { "" } else { "s" }
+        if o.ids.len() - missing.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
     );
     std::io::stderr().flush()?;
     Ok(if missing.is_empty() {

@@ -136,7 +136,12 @@ impl<'a> Adder<'a> {
         Ok(summary)
     }
 
-    fn prepare(&self, batch: &RecordBatch, base: u64, keep: &dyn Fn(u64) -> bool) -> Vec<Option<Prepared>> {
+    fn prepare(
+        &self,
+        batch: &RecordBatch,
+        base: u64,
+        keep: &dyn Fn(u64) -> bool,
+    ) -> Vec<Option<Prepared>> {
         let keep_text = self.config.keep_text;
         let analyser = &self.analyser;
         let wanted: Vec<bool> = (0..batch.len()).map(|i| keep(base + i as u64)).collect();

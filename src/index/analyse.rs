@@ -142,7 +142,9 @@ mod tests {
         let p = ArchiveParams::new(5, 64, 1, 0.8).unwrap();
         let a = Analyser::new(&p).unwrap();
         let x = a.sentences("The council met on Tuesday to discuss it. Short one.");
-        let y = a.sentences("Intro words here, many of them now. THE COUNCIL met on tuesday, to discuss it!");
+        let y = a.sentences(
+            "Intro words here, many of them now. THE COUNCIL met on tuesday, to discuss it!",
+        );
         assert_eq!(x.len(), 1, "the short sentence is not posted");
         assert_eq!(y.len(), 2);
         assert_eq!(x[0].hash, y[1].hash);

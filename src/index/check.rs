@@ -80,7 +80,10 @@ pub fn check(archive: &Archive) -> Result<CheckReport> {
             let in_batch: i64 = r.get(7).map_err(err)?;
             let what = format!("document {id:?} (row {doc})");
             if hash.len() != 16 {
-                report.problem(format!("{what}: content hash of {} bytes, not 16", hash.len()));
+                report.problem(format!(
+                    "{what}: content hash of {} bytes, not 16",
+                    hash.len()
+                ));
             }
             if sig.len() != 4 * k {
                 report.problem(format!(
@@ -91,8 +94,11 @@ pub fn check(archive: &Archive) -> Result<CheckReport> {
             } else if decode_signature(&sig).iter().any(|&v| v != u32::MAX) {
                 expected_bands += params.bands as u64;
             }
-            if sentences.len() % 16 != 0 {
-                report.problem(format!("{what}: sentence list of {} bytes", sentences.len()));
+            if !sentences.len().is_multiple_of(16) {
+                report.problem(format!(
+                    "{what}: sentence list of {} bytes",
+                    sentences.len()
+                ));
             } else {
                 let mut hs: Vec<u64> = decode_sentences(&sentences)
                     .iter()
@@ -116,7 +122,8 @@ pub fn check(archive: &Archive) -> Result<CheckReport> {
             if let Some(z) = text {
                 report.texts += 1;
                 match decompress(archive.path(), &z, length) {
-                    Ok(t) if t.len() == length && content_hash(&t).to_le_bytes()[..] == hash[..] => {}
+                    Ok(t)
+                        if t.len() == length && content_hash(&t).to_le_bytes()[..] == hash[..] => {}
                     Ok(_) => report.problem(format!("{what}: kept text does not match its hash")),
                     Err(e) => report.problem(format!("{what}: {e}")),
                 }

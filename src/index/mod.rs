@@ -29,9 +29,7 @@ mod store;
 pub use add::{AddConfig, AddSummary, Adder};
 pub use analyse::{Analyser, DocSketch, SentenceHash};
 pub use check::{check, CheckReport};
-pub use query::{
-    ArchivedDoc, Match, QueryConfig, QueryResult, Searcher, SharedSentence, SpanPair,
-};
+pub use query::{ArchivedDoc, Match, QueryConfig, QueryResult, Searcher, SharedSentence, SpanPair};
 pub use store::{Archive, ArchiveStats, Mode};
 
 use serde::{Deserialize, Serialize};

@@ -329,7 +329,9 @@ impl<'a> Searcher<'a> {
                     if let Some(archived) = self.text_of(&d)? {
                         let shingler = self.analyser.shingler();
                         let q = query_shingles.get_or_insert_with(|| {
-                            shingler.shingle_set(&shingler.token_hashes(&crate::text::Tokens::new(text)))
+                            shingler.shingle_set(
+                                &shingler.token_hashes(&crate::text::Tokens::new(text)),
+                            )
                         });
                         let a = shingler.shingle_set(
                             &shingler.token_hashes(&crate::text::Tokens::new(&archived)),
@@ -359,8 +361,13 @@ impl<'a> Searcher<'a> {
 
 /// The query's sentences whose hash occurs in the archived document, each
 /// with the first archived occurrence.
-fn shared_sentences(text: &str, query: &[SentenceHash], archived: &[SentenceHash]) -> Vec<SharedSentence> {
-    let mut by_hash: Vec<(u64, u32, u32)> = archived.iter().map(|s| (s.hash, s.start, s.end)).collect();
+fn shared_sentences(
+    text: &str,
+    query: &[SentenceHash],
+    archived: &[SentenceHash],
+) -> Vec<SharedSentence> {
+    let mut by_hash: Vec<(u64, u32, u32)> =
+        archived.iter().map(|s| (s.hash, s.start, s.end)).collect();
     by_hash.sort_unstable();
     let mut out = Vec::new();
     for s in query {

@@ -122,10 +122,12 @@ pub(super) fn db_error(path: &Path, e: rusqlite::Error) -> Error {
             "the disk is full ({e}); the batch under way was rolled back, every batch committed \
              before it is kept"
         ),
-        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => format!(
-            "the archive is busy ({e}): another process holds it; try again"
-        ),
-        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            format!("the archive is busy ({e}): another process holds it; try again")
+        }
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied) => {
             format!("cannot write to the archive ({e})")
         }
         Some(ErrorCode::SystemIoFailure) => format!("input/output error ({e})"),
@@ -284,7 +286,9 @@ impl Archive {
             .read(true)
             .write(true)
             .open(path)
-            .map_err(|e| archive_error(path, format!("cannot open the archive for writing: {e}")))?;
+            .map_err(|e| {
+                archive_error(path, format!("cannot open the archive for writing: {e}"))
+            })?;
         #[cfg(unix)]
         {
             use std::os::unix::io::AsRawFd;
@@ -343,7 +347,10 @@ impl Archive {
         let params = get("params")?
             .ok_or_else(|| archive_error(path, "the archive has no parameters (meta 'params')"))?;
         let params: ArchiveParams = serde_json::from_str(&params).map_err(|e| {
-            archive_error(path, format!("the archive's parameters cannot be read: {e}"))
+            archive_error(
+                path,
+                format!("the archive's parameters cannot be read: {e}"),
+            )
         })?;
         Ok((format, params))
     }
