@@ -627,3 +627,64 @@ fn dedup_against_matches_one_run_over_old_and_new() {
         assert!(!new_ids.contains(v["archived"].as_str().unwrap()));
     }
 }
+
+#[test]
+fn compare_against_brings_in_the_archived_sources() {
+    let f = Fixture::new();
+    f.write("a.jsonl", articles("a", 30));
+    f.run(&[
+        "index",
+        "add",
+        "x.db",
+        "a.jsonl",
+        "--keep-text",
+        "--id-field",
+        "id",
+    ])
+    .expect_code(0);
+    let all = articles("a", 30);
+    let text = |i: usize| -> String {
+        let v: serde_json::Value = serde_json::from_str(all.lines().nth(i).unwrap()).unwrap();
+        v["text"].as_str().unwrap().to_owned()
+    };
+    // Today's article reuses most of a4; another reuses nothing.
+    f.write(
+        "today.txt",
+        format!(
+            "A fresh opening line written for this morning edition. {}",
+            text(4)
+        ),
+    );
+    f.write("other.txt", "Completely unrelated words about gardening, tomatoes and the summer weather forecast for the valley.");
+    let r = f.run(&[
+        "compare",
+        "--against",
+        "x.db",
+        "today.txt",
+        "other.txt",
+        "--format",
+        "json",
+    ]);
+    r.expect_code(0);
+    let v = r.json();
+    let ids: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"archive:a4"), "{ids:?}");
+    assert!(ids.contains(&"today") && ids.contains(&"other"), "{ids:?}");
+    let s = serde_json::to_string(&v["pairs"]).unwrap();
+    assert!(s.contains("archive:a4") && s.contains("today"), "{s}");
+    // Not kept: a warning, and the article is still compared.
+    f.run(&["index", "add", "y.db", "a.jsonl", "--id-field", "id"])
+        .expect_code(0);
+    let r = f.run(&["compare", "--against", "y.db", "today.txt", "other.txt"]);
+    r.expect_code(0);
+    assert!(
+        r.stderr().contains("its text is not kept"),
+        "{}",
+        r.stderr()
+    );
+}

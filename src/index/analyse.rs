@@ -148,7 +148,7 @@ mod tests {
         assert_eq!(x.len(), 1, "the short sentence is not posted");
         assert_eq!(y.len(), 2);
         assert_eq!(x[0].hash, y[1].hash);
-        assert_eq!((x[0].start, x[0].end), (0, 42));
+        assert_eq!((x[0].start, x[0].end), (0, 41));
     }
 
     #[test]

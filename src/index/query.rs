@@ -258,6 +258,25 @@ impl<'a> Searcher<'a> {
             .map_err(|e| self.archive.err(e))
     }
 
+    /// The archived document with this id: its source and, if kept, its
+    /// text (`None` if no document has the id).
+    pub fn text_by_id(&self, id: &str) -> Result<Option<(String, Option<String>)>> {
+        let row: Option<i64> = self
+            .archive
+            .conn
+            .prepare_cached("SELECT doc FROM docs WHERE id = ?1")
+            .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
+            .map_err(|e| self.archive.err(e))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let Some(d) = self.load(row, true)? else {
+            return Ok(None);
+        };
+        let text = self.text_of(&d)?;
+        Ok(Some((d.source, text)))
+    }
+
     /// The text of an archived document, if kept.
     pub fn text_of(&self, d: &ArchivedDoc) -> Result<Option<String>> {
         match &d.text {
