@@ -688,3 +688,33 @@ fn compare_against_brings_in_the_archived_sources() {
         r.stderr()
     );
 }
+
+#[test]
+fn one_id_twice_in_a_batch_replaces_cleanly() {
+    let f = Fixture::new();
+    let two = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "x", "text": "The first version of this story says the harbour council met on Monday evening."}),
+        serde_json::json!({"id": "x", "text": "The second version of this story says the county board met on Friday morning instead."})
+    );
+    f.write("two.jsonl", &two);
+    let r = f.run(&["index", "add", "a.db", "two.jsonl", "--id-field", "id"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("two.jsonl: line 2") && r.stderr().contains("\"x\""),
+        "{}",
+        r.stderr()
+    );
+    f.run(&[
+        "index",
+        "add",
+        "a.db",
+        "two.jsonl",
+        "--id-field",
+        "id",
+        "--replace",
+    ])
+    .expect_code(0);
+    assert_eq!(docs(&f, "a.db"), 1);
+    f.run(&["index", "check", "a.db"]).expect_code(0);
+}

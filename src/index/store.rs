@@ -74,7 +74,7 @@ pub struct ArchiveStats {
 const SCHEMA: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE docs(
-    doc INTEGER PRIMARY KEY,
+    doc INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     source TEXT NOT NULL,
     length INTEGER NOT NULL,
