@@ -149,6 +149,16 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// An archive (`syndic index`) cannot be used: missing, corrupt, of
+    /// another program, of other parameters, locked by another writer, or
+    /// an id already archived with other content.
+    #[error("{path}: {reason}")]
+    Archive {
+        /// The archive file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// Two records have the same id.
     #[error("{at}: id {id:?} is also the id of {first}; ids must be unique (--unique-ids makes them unique with a #2, #3, ... suffix)")]
     DuplicateId {
@@ -190,7 +200,8 @@ impl Error {
             | BadRecord { path, .. }
             | BadInput { path, .. }
             | BadOutput { path, .. }
-            | DuplicateId { path, .. } => Some(path),
+            | DuplicateId { path, .. }
+            | Archive { path, .. } => Some(path),
             IncompatibleSignatures { .. }
             | InvalidParameter { .. }
             | NothingToAnalyse

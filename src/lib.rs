@@ -11,7 +11,8 @@
 //! 4. [`sketch`]: shingles, MinHash signatures, LSH.
 //! 5. The analyses: [`align`] (passages between two documents), [`compare`]
 //!    (shared sentences and passages across documents), [`dedup`] (crawl
-//!    dedup, with [`dedup::synth`] and [`dedup::eval`]), [`pan`] (PAN corpora
+//!    dedup, with [`dedup::synth`] and [`dedup::eval`]), [`index`] (the
+//!    archive: documents seen before, queried later), [`pan`] (PAN corpora
 //!    and plagdet). Each is a reusable object built from a validated config
 //!    ([`compare::Comparer`], [`align::Aligner`], [`dedup::Deduper`]).
 //! 6. [`report`]: every writer (text, JSON, PAN XML, dedup outputs); it
@@ -44,6 +45,7 @@ pub mod sketch;
 pub mod align;
 pub mod compare;
 pub mod dedup;
+pub mod index;
 pub mod pan;
 
 pub mod report;

@@ -19,3 +19,5 @@ mod properties;
 mod dedup_bad_input;
 mod dedup_cli;
 mod dedup_props;
+// --- the archive (issue 13) ---
+mod index_cli;

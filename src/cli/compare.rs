@@ -86,6 +86,15 @@ pub struct CompareOpts {
     /// default: detected per document.
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
+    /// Also compare with an archive (syndic index): the archived documents
+    /// that match each article (near duplicates, shared sentences) join the
+    /// comparison as archive:ID (their text must be kept).
+    #[arg(long, value_name = "ARCHIVE")]
+    pub against: Option<PathBuf>,
+    /// With --against: archived documents taken per article at most, best
+    /// first.
+    #[arg(long, default_value_t = 5, value_name = "K", requires = "against")]
+    pub against_top: usize,
 }
 
 /// Default of `--max-report-bytes`: 1 GiB.
@@ -108,6 +117,10 @@ pub struct Config {
     pub output: Option<PathBuf>,
     /// Largest report written (0: no limit).
     pub max_report_bytes: u64,
+    /// `--against ARCHIVE`.
+    pub against: Option<PathBuf>,
+    /// `--against-top K`.
+    pub against_top: usize,
 }
 
 impl TryFrom<CompareOpts> for Config {
@@ -140,6 +153,8 @@ impl TryFrom<CompareOpts> for Config {
             threads: o.threads,
             output: o.output,
             max_report_bytes: o.max_report_bytes,
+            against: o.against,
+            against_top: o.against_top,
         })
     }
 }
@@ -169,6 +184,11 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     if docs.is_empty() {
         anyhow::bail!("no document could be analysed");
     }
+    let mut docs = docs;
+    if let Some(archive) = &config.against {
+        let archived = archived_matches(archive, &docs, config.against_top)?;
+        docs.extend(archived);
+    }
     // The HTML report shows every text in full; the comparer consumes them.
     let texts = (config.format == ReportFormatArg::Html).then(|| docs.clone());
     let mut comparison = Comparer::new(config.compare.clone())?.compare(docs)?;
@@ -185,7 +205,11 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
 
     emit(
         config.output.as_deref(),
-        comparison.documents.iter().map(|d| Path::new(&d.path)),
+        comparison
+            .documents
+            .iter()
+            .map(|d| Path::new(&d.path))
+            .chain(config.against.as_deref()),
         |out| {
             let mut limited = super::Limited::new(out, config.max_report_bytes);
             match (config.format, &texts) {
@@ -204,4 +228,52 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The archived documents matching each article (at most `top` per article,
+/// best first), in order of first appearance, as documents `archive:ID`.
+fn archived_matches(
+    archive: &Path,
+    docs: &[InputDoc],
+    top: usize,
+) -> anyhow::Result<Vec<InputDoc>> {
+    use syndic::index::{Archive, Mode, QueryConfig, Searcher};
+    let a = Archive::open(archive, Mode::Read)?;
+    let mut qc = QueryConfig::for_archive(&a);
+    qc.top = top;
+    qc.passages = false;
+    let searcher = Searcher::new(&a, qc)?;
+    a.begin_read()?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for d in docs {
+        let r = searcher.query(&d.id, &d.path, &d.text)?;
+        for m in r.matches {
+            if !seen.insert(m.id.clone()) {
+                continue;
+            }
+            match searcher.text_by_id(&m.id)? {
+                Some((_, Some(text))) => out.push(InputDoc::new(
+                    format!("archive:{}", m.id),
+                    format!("{}#{}", archive.display(), m.id),
+                    text,
+                )),
+                _ => eprintln!(
+                    "syndic: warning: {}: archived document {:?} matches {} but its text is not kept \
+                     (index add --keep-text); `syndic index query` lists its shared sentences",
+                    archive.display(),
+                    m.id,
+                    d.id
+                ),
+            }
+        }
+    }
+    a.end_read()?;
+    eprintln!(
+        "syndic: {}: {} archived document{} added to the comparison",
+        archive.display(),
+        out.len(),
+        if out.len() == 1 { "" } else { "s" }
+    );
+    Ok(out)
 }

@@ -117,6 +117,17 @@ pub struct DedupOpts {
     /// Text bytes per batch (testing and tuning).
     #[arg(long, default_value_t = syndic::dedup::DEFAULT_BATCH_BYTES, value_name = "BYTES", hide = true)]
     pub batch_bytes: usize,
+    /// Dedup against an archive (syndic index): a new document that
+    /// duplicates an archived one is dropped, as one run over the archived
+    /// and the new documents together would drop it; matches.jsonl says
+    /// which archived document each matches. The archive's texts must be
+    /// kept (index add --keep-text, or dedup --add).
+    #[arg(long, value_name = "ARCHIVE")]
+    pub against: Option<PathBuf>,
+    /// With --against: add the surviving new documents (with their text) to
+    /// the archive in the same run; the archive is made if missing.
+    #[arg(long, requires = "against")]
+    pub add: bool,
 }
 
 /// Everything `syndic dedup` needs, resolved from [`DedupOpts`].
@@ -132,6 +143,10 @@ pub struct DedupRun {
     pub threads: Option<usize>,
     /// The library's settings.
     pub config: syndic::dedup::DedupConfig,
+    /// `--against ARCHIVE`.
+    pub against: Option<PathBuf>,
+    /// `--add`.
+    pub add: bool,
 }
 
 impl DedupRun {
@@ -154,6 +169,8 @@ impl DedupRun {
             });
         }
         Ok(DedupRun {
+            against: o.against,
+            add: o.add,
             inputs: o.inputs,
             input_format: o.input_format.map(Into::into),
             threads: o.threads,
@@ -239,13 +256,13 @@ pub struct EvalOpts {
 }
 /// A progress bar on standard error (documents, MB/s, ETA), drawn only when
 /// standard error is a terminal.
-struct Bar {
+pub(super) struct Bar {
     bar: std::sync::Mutex<Option<indicatif::ProgressBar>>,
     enabled: bool,
 }
 
 impl Bar {
-    fn new() -> Bar {
+    pub(super) fn new() -> Bar {
         use std::io::IsTerminal;
         Bar {
             bar: std::sync::Mutex::new(None),
@@ -299,6 +316,9 @@ pub(super) fn run_dedup(o: DedupOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(run.threads)?;
     let sources = syndic::source::expand_inputs(&run.inputs, run.input_format)?;
     super::check_output_dir(&run.output, &run.inputs)?;
+    if run.against.is_some() {
+        return super::against::run_against(run, sources, start);
+    }
     let staged = StagedDir::create(&run.output)?;
     run.config.spool_dir = Some(staged.path().to_path_buf());
     let code = dedup_into(&run, sources, start, staged.path())?;
@@ -308,7 +328,7 @@ pub(super) fn run_dedup(o: DedupOpts) -> anyhow::Result<ExitCode> {
 }
 
 /// One output file of a run, written in the staging directory.
-fn create(dir: &Path, name: &str) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
+pub(super) fn create(dir: &Path, name: &str) -> anyhow::Result<std::io::BufWriter<std::fs::File>> {
     let path = dir.join(name);
     let file = std::fs::File::create(&path)
         .with_context(|| format!("{}: cannot create", path.display()))?;
@@ -316,7 +336,7 @@ fn create(dir: &Path, name: &str) -> anyhow::Result<std::io::BufWriter<std::fs::
 }
 
 /// Flushes and syncs an output file.
-fn finish(w: std::io::BufWriter<std::fs::File>) -> anyhow::Result<()> {
+pub(super) fn finish(w: std::io::BufWriter<std::fs::File>) -> anyhow::Result<()> {
     let file = w.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     Ok(())

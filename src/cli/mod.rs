@@ -6,9 +6,11 @@
 //! skipped; 2 nothing could be done (bad options, no analysable input, an
 //! output that could not be written).
 
+mod against;
 mod align;
 mod compare;
 mod dedup;
+mod index;
 mod pan;
 mod shell;
 
@@ -48,6 +50,9 @@ pub enum Command {
     Synth(dedup::SynthOpts),
     /// Score clusters.jsonl against truth.tsv: pair precision and recall.
     Eval(dedup::EvalOpts),
+    /// An archive of documents seen before, in one file: add documents,
+    /// query new ones against it, statistics, removal, integrity check.
+    Index(index::IndexOpts),
     /// Run the aligner over a PAN text-alignment corpus and write one
     /// detection XML per pair (offsets in characters, as PAN counts them).
     Pan(pan::PanOpts),
@@ -106,6 +111,7 @@ fn run(opts: Opts) -> anyhow::Result<ExitCode> {
         Command::Dedup(o) => dedup::run_dedup(o),
         Command::Synth(o) => dedup::run_synth(o),
         Command::Eval(o) => dedup::run_eval(o),
+        Command::Index(o) => index::run(o),
         Command::Pan(o) => pan::run_pan(o),
         Command::Plagdet(o) => pan::run_plagdet(o),
         Command::Completions(o) => shell::run_completions(o),

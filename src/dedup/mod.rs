@@ -346,6 +346,19 @@ impl Deduped {
         warc: &mut dyn Write,
         progress: &dyn Progress,
     ) -> Result<Survivors> {
+        self.write_survivors_from(0, json_lines, warc, progress)
+    }
+
+    /// [`Deduped::write_survivors`] for documents `first..` only (`dedup
+    /// --against` leaves out the archived documents read ahead of the new
+    /// ones).
+    pub fn write_survivors_from(
+        &self,
+        first: u32,
+        json_lines: &mut dyn Write,
+        warc: &mut dyn Write,
+        progress: &dyn Progress,
+    ) -> Result<Survivors> {
         let mut out = Survivors::default();
         let io = |source: std::io::Error| Error::Io {
             path: "deduped output".into(),
@@ -360,7 +373,7 @@ impl Deduped {
             |base, batch| {
                 for i in 0..batch.len() {
                     let doc = (base + i as u64) as u32;
-                    if self.is_duplicate(doc) {
+                    if doc < first || self.is_duplicate(doc) {
                         continue;
                     }
                     match batch.raw_kind(i) {

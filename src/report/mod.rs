@@ -10,6 +10,7 @@
 
 pub mod dedup;
 mod html;
+pub mod index;
 mod json;
 mod pan;
 mod text;
