@@ -14,13 +14,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray2, PyUntypedArrayMethods};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray2};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rayon::prelude::*;
 
-use syndic::dedup::{DocumentSigner, SignScratch};
+use syndic::dedup::{DocumentSigner, Progress, SignScratch};
 use syndic::sketch::lsh::{band_hash, LshParams};
 use syndic::sketch::minhash::MinHashParams;
 
@@ -142,6 +142,9 @@ fn interruptible<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> PyResult<T> {
     let (tx, rx) = mpsc::channel();
+    // A `Receiver` is `Send` but not `Sync`; `detach` needs the closure's
+    // borrows to be sendable.
+    let rx = std::sync::Mutex::new(rx);
     let handle = std::thread::Builder::new()
         .name("syndic-work".into())
         .spawn(move || {
@@ -149,7 +152,11 @@ fn interruptible<T: Send + 'static>(
         })
         .map_err(|e| PyValueError::new_err(format!("could not start a thread: {e}")))?;
     loop {
-        match py.detach(|| rx.recv_timeout(POLL)) {
+        match py.detach(|| {
+            rx.lock()
+                .expect("only this thread locks it")
+                .recv_timeout(POLL)
+        }) {
             Ok(value) => {
                 let _ = py.detach(|| handle.join());
                 return Ok(value);
@@ -245,15 +252,14 @@ impl Signature {
             p.permutations,
             p.seed,
             p.shingle_size,
-            if self.inner.is_empty() {
-                ", empty"
-            } else {
-                ""
-            }
+            if self.inner.is_empty() { ", empty" } else { "" }
         )
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let rebuild = py.import("syndic")?.getattr("_signature_from_state")?;
         let p = self.inner.params();
         let bytes: Vec<u8> = self
@@ -287,8 +293,10 @@ impl Signature {
         empty: bool,
         values: &[u8],
     ) -> PyResult<Signature> {
-        if values.len() % 4 != 0 {
-            return Err(PyValueError::new_err("signature state: not a whole number of u32 values"));
+        if !values.len().is_multiple_of(4) {
+            return Err(PyValueError::new_err(
+                "signature state: not a whole number of u32 values",
+            ));
         }
         let values = values
             .chunks_exact(4)
@@ -402,11 +410,14 @@ impl MinHasher {
         }
         // SAFETY: the array was just made here, C-contiguous, and no other
         // reference to it exists while it is filled.
-        let values = unsafe { out.as_slice_mut() }
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let values =
+            unsafe { out.as_slice_mut() }.map_err(|e| PyValueError::new_err(e.to_string()))?;
         let pool = pool(py, threads)?;
         let signer = &self.signer;
-        for (texts, rows) in strs.chunks(SIGN_CHUNK).zip(values.chunks_mut(SIGN_CHUNK * k)) {
+        for (texts, rows) in strs
+            .chunks(SIGN_CHUNK)
+            .zip(values.chunks_mut(SIGN_CHUNK * k))
+        {
             py.detach(|| {
                 install(&pool, || {
                     rows.par_chunks_mut(k).zip(texts.par_iter()).for_each_init(
@@ -435,7 +446,10 @@ impl MinHasher {
         self.signer.params() == other.signer.params()
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (usize, u64, usize))> {
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (usize, u64, usize))> {
         let class = py.import("syndic")?.getattr("MinHasher")?;
         Ok((class, (self.permutations(), self.seed(), self.shingle())))
     }
@@ -624,14 +638,15 @@ impl Lsh {
     }
 
     fn keys_of<'py>(&self, py: Python<'py>, slots: &[u32]) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(
-            py,
-            slots.iter().filter_map(|&s| {
+        let keys: Vec<Py<PyAny>> = slots
+            .iter()
+            .filter_map(|&s| {
                 self.slots[s as usize]
                     .as_ref()
                     .map(|slot| slot.key.clone_ref(py))
-            }),
-        )
+            })
+            .collect();
+        PyList::new(py, keys)
     }
 }
 
@@ -690,7 +705,12 @@ impl Lsh {
     }
 
     /// Adds `signature` under `key` (any hashable; not already present).
-    fn insert(&mut self, py: Python<'_>, key: &Bound<'_, PyAny>, signature: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn insert(
+        &mut self,
+        py: Python<'_>,
+        key: &Bound<'_, PyAny>,
+        signature: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let rows = self.one(py, signature)?;
         let bands = self.band_keys(py, &rows).pop().unwrap_or_default();
         self.add(py, key, bands)?;
@@ -738,7 +758,11 @@ impl Lsh {
 
     /// The keys of the items sharing at least one band with `signature`
     /// (candidates, not verified), in insertion order.
-    fn query<'py>(&self, py: Python<'py>, signature: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        signature: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let rows = self.one(py, signature)?;
         let bands = self.band_keys(py, &rows).pop().unwrap_or_default();
         self.keys_of(py, &self.lookup(&bands))
@@ -817,7 +841,9 @@ fn decode_options(
 }
 
 fn language(py: Python<'_>, lang: Option<&str>) -> PyResult<Option<syndic::text::Language>> {
-    lang.map(syndic::text::Language::parse).transpose().or_py(py)
+    lang.map(syndic::text::Language::parse)
+        .transpose()
+        .or_py(py)
 }
 
 /// Documents from `{id: text}` or from paths.
@@ -833,9 +859,9 @@ fn docs_of(docs: &Bound<'_, PyAny>) -> PyResult<Docs> {
             let id: String = id
                 .extract()
                 .map_err(|_| PyTypeError::new_err("document ids must be str"))?;
-            let text: String = text
-                .extract()
-                .map_err(|_| PyTypeError::new_err(format!("document {id:?}: the text must be a str")))?;
+            let text: String = text.extract().map_err(|_| {
+                PyTypeError::new_err(format!("document {id:?}: the text must be a str"))
+            })?;
             out.push(syndic::source::InputDoc::new(id.clone(), id, text));
         }
         return Ok(Docs::Texts(out));
@@ -848,8 +874,9 @@ fn docs_of(docs: &Bound<'_, PyAny>) -> PyResult<Docs> {
     let paths = docs
         .try_iter()?
         .map(|p| {
-            p?.extract::<PathBuf>()
-                .map_err(|_| PyTypeError::new_err("docs must be paths (str or os.PathLike) or a dict {id: text}"))
+            p?.extract::<PathBuf>().map_err(|_| {
+                PyTypeError::new_err("docs must be paths (str or os.PathLike) or a dict {id: text}")
+            })
         })
         .collect::<PyResult<_>>()?;
     Ok(Docs::Paths(paths))
@@ -914,11 +941,9 @@ fn compare_json(
             })
             .collect();
         let mut out = Vec::new();
-        syndic::report::write_json(&mut out, &comparison).map_err(|source| {
-            syndic::Error::Io {
-                path: "<report>".into(),
-                source,
-            }
+        syndic::report::write_json(&mut out, &comparison).map_err(|source| syndic::Error::Io {
+            path: "<report>".into(),
+            source,
         })?;
         Ok(String::from_utf8(out).expect("JSON is UTF-8"))
     }
@@ -956,10 +981,13 @@ fn align_doc(
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(syndic::source::InputDoc::new(id, id, text.to_str()?));
     }
-    let path: PathBuf = value
-        .extract()
-        .map_err(|_| PyTypeError::new_err(format!("{id} must be a str (the text) or an os.PathLike (a file)")))?;
-    py.detach(|| syndic::source::read_document(&path, load)).or_py(py)
+    let path: PathBuf = value.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{id} must be a str (the text) or an os.PathLike (a file)"
+        ))
+    })?;
+    py.detach(|| syndic::source::read_document(&path, load))
+        .or_py(py)
 }
 
 /// `syndic.align`: the binary's JSON alignment report.
@@ -1057,7 +1085,12 @@ fn dedup_json(
         "signature" => Verify::Signature,
         "exact" => Verify::Exact,
         other => {
-            return Err(invalid(py, "verify", other.into(), "must be auto, signature or exact"));
+            return Err(invalid(
+                py,
+                "verify",
+                other.into(),
+                "must be auto, signature or exact",
+            ));
         }
     };
     let input_format = match input_format {
@@ -1076,15 +1109,27 @@ fn dedup_json(
         }
     };
     if bucket_cap < 2 {
-        return Err(invalid(py, "bucket_cap", bucket_cap.to_string(), "must be at least 2"));
+        return Err(invalid(
+            py,
+            "bucket_cap",
+            bucket_cap.to_string(),
+            "must be at least 2",
+        ));
     }
     if inputs.is_empty() {
-        return Err(invalid(py, "inputs", "[]".into(), "give at least one input"));
+        return Err(invalid(
+            py,
+            "inputs",
+            "[]".into(),
+            "give at least one input",
+        ));
     }
     let field = |e: syndic::Error, name: &'static str| match e {
-        syndic::Error::InvalidParameter { value, reason, .. } => {
-            syndic::Error::InvalidParameter { name, value, reason }
-        }
+        syndic::Error::InvalidParameter { value, reason, .. } => syndic::Error::InvalidParameter {
+            name,
+            value,
+            reason,
+        },
         e => e,
     };
     let mut config = DedupConfig {
@@ -1126,7 +1171,8 @@ fn dedup_json(
             syndic::util::check_output_dir(&out_dir, &inputs)?;
             let staged = syndic::util::StagedDir::create(&out_dir)?;
             config.spool_dir = Some(staged.path().to_path_buf());
-            let mut deduped = syndic::dedup::Deduper::new(config.clone())?.run(sources, &progress)?;
+            let mut deduped =
+                syndic::dedup::Deduper::new(config.clone())?.run(sources, &progress)?;
             syndic::report::dedup::write_outputs(
                 staged.path(),
                 &mut deduped,

@@ -330,13 +330,7 @@ fn dedup_into(
 ) -> anyhow::Result<ExitCode> {
     let bar = Bar::new();
     let mut deduped = syndic::dedup::Deduper::new(run.config.clone())?.run(sources, &bar)?;
-    syndic::report::dedup::write_outputs(
-        dir,
-        &mut deduped,
-        run.config.write_deduped,
-        &bar,
-        start,
-    )?;
+    syndic::report::dedup::write_outputs(dir, &mut deduped, run.config.write_deduped, &bar, start)?;
     let stats = deduped.stats();
     for example in &stats.skipped.examples {
         eprintln!("syndic: skipped: {example}");

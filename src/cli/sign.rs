@@ -2,7 +2,6 @@
 //! JSON line each, exactly as `syndic dedup` computes them (and as the
 //! Python package's `MinHasher.sign` does), for other tools to index.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

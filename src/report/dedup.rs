@@ -13,7 +13,10 @@ use crate::error::{Error, Result};
 use crate::util::round4;
 
 /// One output file of a run, in `dir`.
-fn create(dir: &Path, name: &str) -> Result<(std::path::PathBuf, std::io::BufWriter<std::fs::File>)> {
+fn create(
+    dir: &Path,
+    name: &str,
+) -> Result<(std::path::PathBuf, std::io::BufWriter<std::fs::File>)> {
     let path = dir.join(name);
     let file = std::fs::File::create(&path).map_err(|source| Error::Io {
         path: path.clone(),
