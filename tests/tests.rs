@@ -14,6 +14,7 @@ mod hardening;
 mod layers;
 mod pan_cli;
 mod properties;
+mod sign_cli;
 // --- crawl-scale dedup (issue 4) ---
 mod dedup_bad_input;
 mod dedup_cli;
