@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib.metadata import version
 
 WORD = re.compile(r"\w+")
 
@@ -128,10 +129,10 @@ def main() -> None:
 
                 def run_rensa():
                     sets = shingle_sets(texts)
-                    return rensa.RMinHash.digest_matrix_from_token_sets(sets, 128, 42)
+                    return rensa.RMinHash.digest_matrix_from_token_sets(sets, num_perm=128, seed=42)
 
                 r_s, r_all, _ = timed(run_rensa, args.runs)
-                rows.append(("rensa RMinHash.digest_matrix_from_token_sets (+ Python shingles)", r_s, r_all, f"rensa {getattr(rensa, '__version__', '0.5')}"))
+                rows.append(("rensa RMinHash.digest_matrix_from_token_sets (+ Python shingles)", r_s, r_all, f"rensa {version('rensa')}"))
             except Exception as e:  # noqa: BLE001 - report and go on
                 print(f"rensa: not measured: {e!r}", flush=True)
             try:
@@ -143,7 +144,7 @@ def main() -> None:
                     return datasketch.MinHash.bulk(encoded, num_perm=128, seed=42)
 
                 d_s, d_all, _ = timed(run_datasketch, max(1, min(args.runs, 3)))
-                rows.append(("datasketch MinHash.bulk (+ Python shingles)", d_s, d_all, f"datasketch {datasketch.__version__}"))
+                rows.append(("datasketch MinHash.bulk (+ Python shingles)", d_s, d_all, f"datasketch {version('datasketch')}"))
             except Exception as e:  # noqa: BLE001
                 print(f"datasketch: not measured: {e!r}", flush=True)
             tok_s, tok_all, _ = timed(lambda: shingle_sets(texts), args.runs)
