@@ -181,6 +181,10 @@ pub enum Error {
         /// Documents in this pass.
         found: u64,
     },
+    /// The caller asked the run to stop (a Python caller pressed Ctrl-C);
+    /// nothing was written.
+    #[error("interrupted; nothing was written")]
+    Interrupted,
 }
 
 impl Error {
@@ -205,7 +209,8 @@ impl Error {
             IncompatibleSignatures { .. }
             | InvalidParameter { .. }
             | NothingToAnalyse
-            | InputChanged { .. } => None,
+            | InputChanged { .. }
+            | Interrupted => None,
         }
     }
 }

@@ -15,6 +15,7 @@ mod html_cli;
 mod layers;
 mod pan_cli;
 mod properties;
+mod sign_cli;
 // --- crawl-scale dedup (issue 4) ---
 mod dedup_bad_input;
 mod dedup_cli;

@@ -350,33 +350,7 @@ fn dedup_into(
 ) -> anyhow::Result<ExitCode> {
     let bar = Bar::new();
     let mut deduped = syndic::dedup::Deduper::new(run.config.clone())?.run(sources, &bar)?;
-    let write_start = std::time::Instant::now();
-    let mut w = create(dir, "clusters.jsonl")?;
-    syndic::report::dedup::write_clusters(&mut w, &deduped)?;
-    finish(w)?;
-    let mut w = create(dir, "duplicates.txt")?;
-    syndic::report::dedup::write_duplicates(&mut w, &deduped)?;
-    finish(w)?;
-    if run.config.write_deduped {
-        let mut j = create(dir, "deduped.jsonl")?;
-        let mut w = create(dir, "deduped.warc")?;
-        let survivors = deduped.write_survivors(&mut j, &mut w, &bar)?;
-        finish(j)?;
-        finish(w)?;
-        if survivors.json_lines == 0 && survivors.warc_records > 0 {
-            std::fs::remove_file(dir.join("deduped.jsonl"))?;
-        }
-        if survivors.warc_records == 0 {
-            std::fs::remove_file(dir.join("deduped.warc"))?;
-        }
-    }
-    let stats = deduped.stats_mut();
-    stats.seconds.write = write_start.elapsed().as_secs_f64();
-    stats.seconds.total = start.elapsed().as_secs_f64();
-    stats.peak_rss_bytes = syndic::dedup::peak_rss_bytes();
-    let mut w = create(dir, "stats.json")?;
-    syndic::report::dedup::write_stats(&mut w, deduped.stats())?;
-    finish(w)?;
+    syndic::report::dedup::write_outputs(dir, &mut deduped, run.config.write_deduped, &bar, start)?;
     let stats = deduped.stats();
     for example in &stats.skipped.examples {
         eprintln!("syndic: skipped: {example}");

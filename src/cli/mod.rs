@@ -13,6 +13,7 @@ mod dedup;
 mod index;
 mod pan;
 mod shell;
+mod sign;
 
 use std::io::Write;
 use std::path::Path;
@@ -53,6 +54,10 @@ pub enum Command {
     /// An archive of documents seen before, in one file: add documents,
     /// query new ones against it, statistics, removal, integrity check.
     Index(index::IndexOpts),
+    /// Print the MinHash signature of every document of a crawl, one JSON
+    /// line each ({"id", "empty", "signature"}), as syndic dedup computes
+    /// them.
+    Sign(sign::SignOpts),
     /// Run the aligner over a PAN text-alignment corpus and write one
     /// detection XML per pair (offsets in characters, as PAN counts them).
     Pan(pan::PanOpts),
@@ -67,9 +72,19 @@ pub enum Command {
 
 /// Parses the command line, runs it and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
+    main_from(std::env::args_os())
+}
+
+/// [`main`] with the arguments given (the first is the program name), for
+/// the Python package's `python -m syndic`.
+pub fn main_from<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     limit_malloc_arenas();
     note_closed_stdout();
-    let opts = Opts::parse();
+    let opts = Opts::parse_from(args);
     install_signal_handlers();
     match run(opts) {
         Ok(code) => code,
@@ -112,6 +127,7 @@ fn run(opts: Opts) -> anyhow::Result<ExitCode> {
         Command::Synth(o) => dedup::run_synth(o),
         Command::Eval(o) => dedup::run_eval(o),
         Command::Index(o) => index::run(o),
+        Command::Sign(o) => sign::run(o),
         Command::Pan(o) => pan::run_pan(o),
         Command::Plagdet(o) => pan::run_plagdet(o),
         Command::Completions(o) => shell::run_completions(o),
@@ -308,47 +324,9 @@ fn check_stdout_open() -> anyhow::Result<()> {
 }
 
 /// Refuses an output directory that is, or is inside, an input directory,
-/// or that is an input file.
+/// or that is an input file (see [`syndic::util::check_output_dir`]).
 fn check_output_dir(output: &Path, inputs: &[std::path::PathBuf]) -> anyhow::Result<()> {
-    // The output may not exist yet: resolve its nearest existing ancestor.
-    let mut existing = output.to_path_buf();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_owned()),
-            existing.parent(),
-        ) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = if parent.as_os_str().is_empty() {
-                    std::path::PathBuf::from(".")
-                } else {
-                    parent.to_path_buf()
-                };
-            }
-            _ => break,
-        }
-    }
-    let Ok(mut resolved) = existing.canonicalize() else {
-        return Ok(());
-    };
-    resolved.extend(rest.iter().rev());
-    for input in inputs {
-        if input.as_os_str() == "-" {
-            continue;
-        }
-        let Ok(inp) = input.canonicalize() else {
-            continue;
-        };
-        if resolved == inp || (inp.is_dir() && resolved.starts_with(&inp)) {
-            anyhow::bail!(
-                "-o {}: is, or is inside, the input {}; the next run would read its own outputs (give a directory outside the inputs)",
-                output.display(),
-                input.display()
-            );
-        }
-    }
-    Ok(())
+    syndic::util::check_output_dir(output, inputs).map_err(|e| anyhow::anyhow!("-o {e}"))
 }
 
 /// A writer that fails once more than `limit` bytes went through it (0: no

@@ -142,6 +142,12 @@ pub trait Progress: Sync {
     fn set(&self, bytes: u64, documents: u64);
     /// The pass is over.
     fn end(&self);
+    /// True once the caller wants the run to stop: every pass checks it
+    /// after each batch and the run returns [`Error::Interrupted`]. The
+    /// default never stops.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// No progress reports.

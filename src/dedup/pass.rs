@@ -87,6 +87,9 @@ pub(crate) fn run_pass(
         let result = (|| -> Result<()> {
             for msg in full_rx.iter() {
                 let batch = msg?;
+                if progress.cancelled() {
+                    return Err(Error::Interrupted);
+                }
                 let base = summary.documents;
                 f(base, &batch)?;
                 for i in 0..batch.len() {

@@ -140,6 +140,9 @@ impl Deduper {
         let lsh_start = Instant::now();
         let mut uf = UnionFind::new(n);
         let exact_pairs = self.band(&signed.store, &mut uf, &mut work);
+        if progress.cancelled() {
+            return Err(Error::Interrupted);
+        }
         seconds.lsh_and_verify = lsh_start.elapsed().as_secs_f64();
 
         let exact_start = Instant::now();

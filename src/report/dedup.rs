@@ -1,12 +1,84 @@
 //! Writers for `syndic dedup`'s outputs: `clusters.jsonl`, `duplicates.txt`
-//! and `stats.json`.
+//! and `stats.json`, one at a time or all of a run into its (staging)
+//! directory ([`write_outputs`], which the binary and the Python package
+//! share, so both write the same bytes).
 
 use std::io::Write;
+use std::path::Path;
 
 use serde::Serialize;
 
-use crate::dedup::{DedupStats, Deduped};
+use crate::dedup::{DedupStats, Deduped, Progress};
+use crate::error::{Error, Result};
 use crate::util::round4;
+
+/// One output file of a run, in `dir`.
+fn create(
+    dir: &Path,
+    name: &str,
+) -> Result<(std::path::PathBuf, std::io::BufWriter<std::fs::File>)> {
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok((path, std::io::BufWriter::with_capacity(1 << 20, file)))
+}
+
+/// Flushes and syncs an output file.
+fn finish(path: &Path, w: std::io::BufWriter<std::fs::File>) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)
+}
+
+/// Writes every output of a dedup run into `dir` (normally a
+/// [`crate::util::StagedDir`]'s path, committed by the caller):
+/// `clusters.jsonl`, `duplicates.txt`, with `write_deduped`
+/// `deduped.jsonl` and/or `deduped.warc` (whichever the input had), and
+/// `stats.json` last, its write and total times measured from `started`.
+pub fn write_outputs(
+    dir: &Path,
+    deduped: &mut Deduped,
+    write_deduped: bool,
+    progress: &dyn Progress,
+    started: std::time::Instant,
+) -> Result<()> {
+    let write_start = std::time::Instant::now();
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let (path, mut w) = create(dir, "clusters.jsonl")?;
+    write_clusters(&mut w, deduped).map_err(io(&path))?;
+    finish(&path, w)?;
+    let (path, mut w) = create(dir, "duplicates.txt")?;
+    write_duplicates(&mut w, deduped).map_err(io(&path))?;
+    finish(&path, w)?;
+    if write_deduped {
+        let (jpath, mut j) = create(dir, "deduped.jsonl")?;
+        let (wpath, mut w) = create(dir, "deduped.warc")?;
+        let survivors = deduped.write_survivors(&mut j, &mut w, progress)?;
+        finish(&jpath, j)?;
+        finish(&wpath, w)?;
+        if survivors.json_lines == 0 && survivors.warc_records > 0 {
+            std::fs::remove_file(&jpath).map_err(io(&jpath))?;
+        }
+        if survivors.warc_records == 0 {
+            std::fs::remove_file(&wpath).map_err(io(&wpath))?;
+        }
+    }
+    let stats = deduped.stats_mut();
+    stats.seconds.write = write_start.elapsed().as_secs_f64();
+    stats.seconds.total = started.elapsed().as_secs_f64();
+    stats.peak_rss_bytes = crate::dedup::peak_rss_bytes();
+    let (path, mut w) = create(dir, "stats.json")?;
+    write_stats(&mut w, deduped.stats()).map_err(io(&path))?;
+    finish(&path, w)
+}
 
 #[derive(Serialize)]
 struct ClusterLine<'a> {

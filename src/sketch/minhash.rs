@@ -81,6 +81,25 @@ impl Signature {
         self.empty
     }
 
+    /// A signature from stored values (a signature read back from a file,
+    /// or unpickled): `values` must hold one value per permutation of
+    /// `params`, and `params` must be valid for [`MinHasher::new`]. `empty`
+    /// marks the signature of a text without shingles.
+    pub fn from_values(params: MinHashParams, values: Vec<u32>, empty: bool) -> Result<Signature> {
+        MinHasher::new(params)?;
+        if values.len() != params.permutations {
+            return Err(Error::IncompatibleSignatures {
+                left: params.to_string(),
+                right: format!("{} values", values.len()),
+            });
+        }
+        Ok(Signature {
+            params,
+            empty,
+            values: values.into_boxed_slice(),
+        })
+    }
+
     /// Estimated Jaccard similarity: the fraction of bins that agree. An error
     /// if the signatures were built with different parameters; 0 if either
     /// set was empty.

@@ -20,7 +20,7 @@ pub use atomic::{
 };
 pub use lcs::{lcs_len, lcs_pairs, lcs_with_flags, multiset_overlap, multiset_overlap_with};
 pub use span::{merge_ranges, union_len, LineIndex, Span};
-pub use staged::{StagedDir, MANIFEST};
+pub use staged::{check_output_dir, StagedDir, MANIFEST};
 pub use union_find::UnionFind;
 
 /// Rounds to 4 decimals, the precision of every figure in a report.

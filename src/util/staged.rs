@@ -39,6 +39,53 @@ fn io(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
+/// Refuses an output directory that is, or is inside, an input directory,
+/// or that is an input file.
+pub fn check_output_dir(output: &Path, inputs: &[PathBuf]) -> Result<()> {
+    // The output may not exist yet: resolve its nearest existing ancestor.
+    let mut existing = output.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => break,
+        }
+    }
+    let Ok(mut resolved) = existing.canonicalize() else {
+        return Ok(());
+    };
+    resolved.extend(rest.iter().rev());
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            continue;
+        }
+        let Ok(inp) = input.canonicalize() else {
+            continue;
+        };
+        if resolved == inp || (inp.is_dir() && resolved.starts_with(&inp)) {
+            return Err(Error::BadOutput {
+                path: output.to_path_buf(),
+                reason: format!(
+                    "is, or is inside, the input {}; the next run would read its own outputs \
+                     (give a directory outside the inputs)",
+                    input.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A run's output directory under construction.
 #[derive(Debug)]
 pub struct StagedDir {

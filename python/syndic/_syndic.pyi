@@ -1,0 +1,131 @@
+"""Type stubs of the extension module ``syndic._syndic``."""
+
+import os
+from typing import Any, Hashable, Iterable, Mapping, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+SCHEME: str
+
+_Path = Union[str, os.PathLike[str]]
+_Signatures = Union[Sequence["Signature"], npt.NDArray[np.uint32]]
+
+class Signature:
+    """A MinHash signature with its parameters; pickles, compares equal,
+    hashes."""
+
+    @property
+    def values(self) -> npt.NDArray[np.uint32]: ...
+    @property
+    def permutations(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def shingle(self) -> int: ...
+    @property
+    def is_empty(self) -> bool: ...
+    def jaccard(self, other: Signature) -> float:
+        """Share of equal values; raises IncompatibleSignatures when the
+        parameters differ."""
+    def __len__(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+    @staticmethod
+    def _from_state(
+        permutations: int, seed: int, shingle: int, empty: bool, values: bytes
+    ) -> Signature: ...
+
+class MinHasher:
+    """Word ``shingle``-grams, one-permutation MinHash of ``permutations``
+    values under ``seed``: the signatures of ``syndic dedup`` / ``syndic
+    sign``."""
+
+    def __init__(self, permutations: int = 128, seed: int = 42, shingle: int = 5) -> None: ...
+    @property
+    def permutations(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def shingle(self) -> int: ...
+    def sign(self, text: str) -> Signature: ...
+    def sign_batch(
+        self, texts: Iterable[str], *, threads: int | None = None
+    ) -> npt.NDArray[np.uint32]:
+        """Shape ``(len(texts), permutations)``, signed in parallel."""
+
+class LSH:
+    """LSH over MinHash signatures, bands and rows chosen as ``syndic
+    dedup`` chooses them (a pair at the threshold is proposed with
+    probability >= 0.99)."""
+
+    def __init__(self, threshold: float = 0.8, permutations: int = 128) -> None: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def permutations(self) -> int: ...
+    @property
+    def bands(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    def insert(self, key: Hashable, signature: Union[Signature, Sequence[int]]) -> None: ...
+    def insert_batch(self, keys: Iterable[Hashable], signatures: _Signatures) -> None: ...
+    def query(self, signature: Union[Signature, Sequence[int]]) -> list[Any]: ...
+    def query_batch(self, signatures: _Signatures) -> list[list[Any]]: ...
+    def remove(self, key: Hashable) -> None: ...
+    def __contains__(self, key: object) -> bool: ...
+    def __len__(self) -> int: ...
+
+def compare_json(
+    docs: Union[Mapping[str, str], Iterable[_Path]],
+    *,
+    shingle: int = 5,
+    sentence_shingle: int = 2,
+    permutations: int = 128,
+    seed: int = 42,
+    threshold: float = 0.45,
+    containment: float = 0.8,
+    language: str | None = None,
+    max_line_bytes: int = ...,
+    encoding: str | None = None,
+    strict_utf8: bool = False,
+    skip_bad: bool = False,
+    threads: int | None = None,
+) -> str: ...
+def align_json(
+    a: Union[str, os.PathLike[str]],
+    b: Union[str, os.PathLike[str]],
+    *,
+    seed: int = 42,
+    min_words: int | None = None,
+    min_chars: int = 0,
+    language: str | None = None,
+    max_line_bytes: int = ...,
+    encoding: str | None = None,
+    strict_utf8: bool = False,
+) -> str: ...
+def dedup_json(
+    inputs: Sequence[_Path],
+    out_dir: _Path,
+    *,
+    shingle: int = 5,
+    permutations: int = 128,
+    seed: int = 42,
+    threshold: float = 0.8,
+    verify: str = "auto",
+    text_field: str = "text",
+    id_field: str | None = None,
+    input_format: str | None = None,
+    skip_bad: bool = False,
+    write_deduped: bool = False,
+    max_record_bytes: int = ...,
+    encoding: str | None = None,
+    strict_utf8: bool = False,
+    exact_memory: int = ...,
+    bucket_cap: int = ...,
+    unique_ids: bool = False,
+    batch_bytes: int = ...,
+    threads: int | None = None,
+) -> str: ...
+def main(argv: list[str]) -> int: ...

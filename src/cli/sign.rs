@@ -1,0 +1,134 @@
+//! `syndic sign`: the MinHash signature of every document of a crawl, one
+//! JSON line each, exactly as `syndic dedup` computes them (and as the
+//! Python package's `MinHasher.sign` does), for other tools to index.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use syndic::dedup::{DocumentSigner, SignScratch};
+use syndic::source::{expand_inputs, FieldPath, ReadOptions, Reader, RecordBatch};
+
+use super::dedup::InputFormatArg;
+use super::emit;
+
+/// Options of `syndic sign`.
+#[derive(Debug, clap::Args)]
+pub struct SignOpts {
+    /// Inputs, as for `syndic dedup`: JSON Lines, Parquet, WARC/WET, text
+    /// files, directories of them, or - for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Write the signatures to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Word n-gram size.
+    #[arg(long, default_value_t = syndic::sketch::shingle::DEFAULT_DOCUMENT_SHINGLE, value_name = "N")]
+    pub shingle: usize,
+    /// MinHash permutations (signature length).
+    #[arg(long, default_value_t = syndic::sketch::minhash::DEFAULT_PERMUTATIONS, value_name = "K")]
+    pub permutations: usize,
+    /// Seed for every hash.
+    #[arg(long, default_value_t = syndic::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Field holding the text (a dotted JSON path, a Parquet column).
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    pub text_field: String,
+    /// Field holding the id (default as for `syndic dedup`).
+    #[arg(long, value_name = "FIELD")]
+    pub id_field: Option<String>,
+    /// Format of every input (default: by extension, else by content).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+    /// Reject records longer than this.
+    #[arg(long, default_value_t = syndic::source::DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
+    pub max_record_bytes: usize,
+    /// Decoding of text files and WARC payloads.
+    #[command(flatten)]
+    pub decode: super::DecodeArgs,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// One output line.
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    /// The text has no word: every value is `u32::MAX`, and the signature
+    /// matches nothing.
+    empty: bool,
+    signature: &'a [u32],
+}
+
+pub(super) fn run(o: SignOpts) -> anyhow::Result<ExitCode> {
+    super::init_threads(o.threads)?;
+    let signer = DocumentSigner::new(o.shingle, o.permutations, o.seed)?;
+    let opts = ReadOptions {
+        text_field: FieldPath::parse(&o.text_field)
+            .map_err(|e| super::as_option(e, "text-field"))?,
+        id_field: o
+            .id_field
+            .as_deref()
+            .map(FieldPath::parse)
+            .transpose()
+            .map_err(|e| super::as_option(e, "id-field"))?,
+        max_record_bytes: o.max_record_bytes,
+        decode: o.decode.options()?,
+        ..ReadOptions::default()
+    };
+    let sources = expand_inputs(&o.inputs, o.input_format.map(Into::into))?;
+    let mut reader = Reader::new(sources, opts);
+    let k = o.permutations;
+    // Reading errors surface through the writer; keep the library error to
+    // report it whole.
+    let mut failure: Option<syndic::Error> = None;
+    let result = emit(
+        o.output.as_deref(),
+        o.inputs.iter().map(|p| p.as_path()),
+        |out| {
+            let mut batch = RecordBatch::new();
+            let mut values: Vec<u32> = Vec::new();
+            let mut empty: Vec<bool> = Vec::new();
+            loop {
+                batch.clear();
+                let more = match reader.fill(&mut batch, 1 << 14, 16 << 20) {
+                    Ok(more) => more,
+                    Err(e) => {
+                        let io = std::io::Error::other(e.to_string());
+                        failure = Some(e);
+                        return Err(io);
+                    }
+                };
+                values.resize(batch.len() * k, 0);
+                empty.resize(batch.len(), false);
+                values
+                    .par_chunks_mut(k)
+                    .zip(empty.par_iter_mut())
+                    .enumerate()
+                    .for_each_init(SignScratch::default, |scratch, (i, (row, e))| {
+                        *e = !signer.sign(batch.text(i), scratch, row);
+                    });
+                for i in 0..batch.len() {
+                    let line = Line {
+                        id: batch.id(i),
+                        empty: empty[i],
+                        signature: &values[i * k..(i + 1) * k],
+                    };
+                    serde_json::to_writer(&mut *out, &line)?;
+                    out.write_all(b"\n")?;
+                }
+                if !more {
+                    return Ok(());
+                }
+            }
+        },
+    );
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
