@@ -127,10 +127,10 @@ fn ln_choose(n: usize, k: usize) -> f64 {
 /// `x` to 3 significant digits (0 below `1e-300`), so that reports do not
 /// print floating-point noise.
 fn significant(x: f64) -> f64 {
-    if !(x >= 1e-300) {
+    if x.is_nan() || x < 1e-300 {
         return 0.0;
     }
-    if !x.is_finite() {
+    if x.is_infinite() {
         return f64::MAX;
     }
     let e = x.log10().floor();
