@@ -272,7 +272,25 @@ fn blocks_in_text(
     }
     a.sort_by_key(|r| r.start);
     b.sort_by_key(|r| r.start);
-    (a, b)
+    (coalesce(a, &da.text), coalesce(b, &db.text))
+}
+
+/// Joins consecutive blocks of one side with no word between them (only
+/// spaces and punctuation: the other side has a gap there, this one none),
+/// so the page shows one highlight, not pieces.
+fn coalesce(ranges: Vec<Range<usize>>, text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        if let Some(last) = out.last_mut() {
+            let between = text.get(last.end..r.start).unwrap_or("x");
+            if r.start >= last.end && !between.chars().any(char::is_alphanumeric) {
+                last.end = r.end;
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
 }
 
 /// What every document of the report needs besides its passages.
