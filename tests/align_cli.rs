@@ -234,3 +234,74 @@ fn a_single_sentence_document_aligns_inside_a_longer_one() {
     assert_eq!(v["passages"][0]["a"]["text"], s);
     assert_eq!(v["passages"][0]["b"]["text"], s);
 }
+
+/// `n` sentences of made-up words no other text shares (a different
+/// vocabulary for every `salt`).
+fn filler(n: usize, salt: u64) -> String {
+    let word = |i: usize, k: usize| -> String {
+        let mut x = (salt * 1_000_003 + i as u64 * 131 + k as u64 * 7 + 1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (0..7)
+            .map(|_| {
+                x = x.rotate_left(5).wrapping_mul(0x0000_0100_0000_01B3) ^ 0x5555;
+                (b'a' + (x % 26) as u8) as char
+            })
+            .collect()
+    };
+    (0..n)
+        .map(|i| {
+            format!(
+                "The {} and the {} met a {} near the {} {}.",
+                word(i, 0),
+                word(i, 1),
+                word(i, 2),
+                word(i, 3),
+                word(i, 4)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const FIRST_COPY: &str = "The harbour authority published its annual report on Monday, \
+showing that container traffic through the port rose by a third last year while bulk cargo \
+fell slightly. Officials credited the new deep water berth, which opened in March and can \
+handle the largest ships now sailing between Asia and northern Europe.";
+
+const SECOND_COPY: &str = "Separately, the city council voted to close the old ferry \
+terminal at the end of the summer season. Commuters who rely on the crossing will be offered \
+a shuttle bus, although campaigners say the journey will take twice as long and cost more \
+for families living on the island.";
+
+#[test]
+fn pan_settings_report_copies_from_two_places_of_the_source_as_two_exact_passages() {
+    // The two copies are side by side in `a` and far apart, in the other
+    // order, in `b`: one passage spanning both would claim the source's
+    // text between them.
+    let f = Fixture::new();
+    let a = format!(
+        "{} {FIRST_COPY} {SECOND_COPY} {}\n",
+        filler(6, 1),
+        filler(6, 2)
+    );
+    let b = format!(
+        "{} {SECOND_COPY} {} {FIRST_COPY} {}\n",
+        filler(4, 3),
+        filler(40, 4),
+        filler(4, 5)
+    );
+    let pa = f.write("a.txt", &a);
+    let pb = f.write("b.txt", &b);
+    let run = f.run(&["align", "--pan", "--format", "json", "a.txt", "b.txt"]);
+    run.expect_code(0);
+    let r = run.json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 2, "{r:#}");
+    for (p, text) in ps.iter().zip([FIRST_COPY, SECOND_COPY]) {
+        assert_eq!(p["edit"], "verbatim", "{r:#}");
+        assert_eq!(p["a"]["text"], text, "{r:#}");
+        assert_eq!(p["b"]["text"], text, "{r:#}");
+        assert_side_matches(&p["a"], &std::fs::read(&pa).unwrap());
+        assert_side_matches(&p["b"], &std::fs::read(&pb).unwrap());
+    }
+}

@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 use crate::text::{Analyzed, Language, Tokens};
 use crate::util::{lcs_len, lcs_pairs, multiset_overlap, round4, Span};
 
+mod verbatim;
+
 /// Configuration of the aligner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlignConfig {
@@ -52,6 +54,17 @@ pub struct AlignConfig {
     /// Largest rarity (expected chance matches, see [`Background`]) of a
     /// reported short quote.
     pub max_rarity: f64,
+    /// Classify the pair before reporting (PAN): a pair sharing a verbatim
+    /// run of at least [`VERBATIM_PAIR_CHARS`] characters on both sides is
+    /// a verbatim pair, and only its verbatim passages are reported; in
+    /// other pairs the verbatim path is off. Off for the editor, where
+    /// every passage stands on its own evidence.
+    pub classify_pairs: bool,
+    /// A passage whose rarity (expected number of chance matches as good,
+    /// see [`Background`]) exceeds this is dropped: chance explains it (the
+    /// no-plagiarism guard; PAN: 1). Infinite: every passage is reported
+    /// with its rarity, for the editor to judge.
+    pub chance_guard: f64,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -78,6 +91,8 @@ impl Default for AlignConfig {
             min_chars: 0,
             editorial: true,
             max_rarity: 0.001,
+            classify_pairs: false,
+            chance_guard: f64::INFINITY,
             language: None,
         }
     }
@@ -92,6 +107,8 @@ impl AlignConfig {
             min_chars: 150,
             // PAN scores long cases once, however they were edited inside.
             editorial: false,
+            classify_pairs: true,
+            chance_guard: 1.0,
             ..AlignConfig::default()
         }
     }
@@ -136,6 +153,19 @@ impl AlignConfig {
         Ok(())
     }
 }
+
+/// Characters of the longest verbatim run that make a pair a verbatim pair
+/// when [`AlignConfig::classify_pairs`] is on (Sanchez-Perez et al. 2015
+/// use 256).
+pub const VERBATIM_PAIR_CHARS: usize = 256;
+
+/// In a verbatim pair (see [`AlignConfig::classify_pairs`]), a passage
+/// away from the verbatim copies is kept with at least this tf·isf cosine
+/// (a translated or heavily edited copy) ...
+const STRONG_SIMILARITY: f64 = 0.6;
+/// ... or this share of its words in order ([`PassagePair::sequence`]):
+/// a verbatim copy the verbatim path did not chain.
+const VERBATIM_SEQUENCE: f64 = 0.9;
 
 /// How a reused passage was edited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -704,6 +734,16 @@ pub fn align_with(
     } else {
         seeded_passages(a, b, config)
     };
+    if config.chance_guard.is_finite() {
+        // A summary's matches are few and out of order by nature, and its
+        // long side makes any count of them look like chance: the guard
+        // judges the other passages only.
+        let summary = |p: &PassagePair| {
+            let (la, lb) = (p.a.words.len() as f64, p.b.words.len() as f64);
+            config.summary_ratio > 0.0 && la.max(lb) >= config.summary_ratio * la.min(lb)
+        };
+        passages.retain(|p| summary(p) || passage_rarity(a, b, bg, p) <= config.chance_guard);
+    }
     if config.editorial {
         let quotes = short_quotes(a, b, bg, &passages, config);
         passages.extend(quotes);
@@ -740,6 +780,9 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
             }
         }
     }
+    for c in &mut clusters {
+        grow_units(a, b, c);
+    }
     // Length filter on the sentence-level passages: refinement may trim an
     // edited copy well inside its sentences, and must not lose it for that.
     clusters.retain(|c| {
@@ -750,10 +793,40 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
     });
     let clusters = resolve_overlaps(clusters);
-    let mut passages: Vec<PassagePair> = clusters
+    let passages: Vec<PassagePair> = clusters
         .into_iter()
         .filter_map(|c| refine(a, b, &c))
         .collect();
+    // Verbatim copies get their exact extent from the verbatim path.
+    let chars = |d: &AlignDoc, w: &Range<usize>| {
+        let span = Span::new(d.tokens.span(w.start).start, d.tokens.span(w.end - 1).end);
+        d.chars.chars(span).len()
+    };
+    let chains: Vec<verbatim::Chain> = verbatim::chains(a, b)
+        .into_iter()
+        .filter(|c| chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars)
+        .collect();
+    let make = |c: &verbatim::Chain| make_pair(a, b, c.a.clone(), c.b.clone(), 1.0);
+    let mut passages = if !config.classify_pairs {
+        verbatim::reconcile(passages, &chains, make)
+    } else if chains
+        .iter()
+        .any(|c| chars(a, &c.a).min(chars(b, &c.b)) >= VERBATIM_PAIR_CHARS)
+    {
+        // A verbatim pair: a weak passage the chains do not explain or
+        // touch is chance similarity of the same topic.
+        let mut kept = verbatim::reconcile(passages, &chains, make);
+        kept.retain(|p| {
+            p.similarity >= STRONG_SIMILARITY
+                || p.sequence >= VERBATIM_SEQUENCE
+                || chains
+                    .iter()
+                    .any(|c| overlaps(&c.a, &p.a.words) && overlaps(&c.b, &p.b.words))
+        });
+        kept
+    } else {
+        passages
+    };
     if config.editorial {
         fill_gaps(a, b, &weights, &seeds, &mut passages, config);
     }
@@ -1077,6 +1150,55 @@ fn fill_gaps(
     passages.extend(found);
 }
 
+/// Share of a neighbouring unit's content terms that must occur in the
+/// other side of a passage for [`grow_units`] to take it in.
+const UNIT_GROW_SHARE: f64 = 0.5;
+/// Most units [`grow_units`] adds at each end.
+const UNIT_GROW_MAX: usize = 3;
+
+/// Takes the units next to a passage into it while most of their content
+/// terms occur in the other side: an obfuscated copy (words replaced and
+/// shuffled across sentence boundaries) has sentences that match no single
+/// sentence of the source well enough to seed, but whose words are all in
+/// the copied passage. The word-level boundaries ([`refine`]) trim what
+/// does not belong.
+fn grow_units(a: &AlignDoc, b: &AlignDoc, c: &mut Cluster) {
+    let terms = |d: &AlignDoc, r: &Range<usize>| -> AHashSet<u64> {
+        d.units[r.clone()]
+            .iter()
+            .flat_map(|u| u.terms.iter().map(|t| t.0))
+            .collect()
+    };
+    let hits = |u: &Unit, set: &AHashSet<u64>| {
+        let n = u.terms.len();
+        n > 0
+            && u.terms.iter().filter(|t| set.contains(&t.0)).count() as f64
+                >= UNIT_GROW_SHARE * n as f64
+    };
+    let grow = |d: &AlignDoc, r: &mut Range<usize>, other: &AHashSet<u64>| {
+        for _ in 0..UNIT_GROW_MAX {
+            if r.start > 0 && hits(&d.units[r.start - 1], other) {
+                r.start -= 1;
+            } else {
+                break;
+            }
+        }
+        for _ in 0..UNIT_GROW_MAX {
+            if r.end < d.units.len() && hits(&d.units[r.end], other) {
+                r.end += 1;
+            } else {
+                break;
+            }
+        }
+    };
+    let tb = terms(b, &c.b);
+    grow(a, &mut c.a, &tb);
+    let ta = terms(a, &c.a);
+    grow(b, &mut c.b, &ta);
+    c.words = (a.units[c.a.end - 1].words.end - a.units[c.a.start].words.start)
+        .min(b.units[c.b.end - 1].words.end - b.units[c.b.start].words.start);
+}
+
 /// Word-level boundaries of a passage and its edit label.
 fn refine(a: &AlignDoc, b: &AlignDoc, c: &Cluster) -> Option<PassagePair> {
     let wa = a.units[c.a.start].words.start..a.units[c.a.end - 1].words.end;
@@ -1269,13 +1391,36 @@ fn extend_exact(
         }
     }
     if a.exact[wa.end - 1] == b.exact[wb.end - 1] {
+        let end = wa.end;
         while wa.end < a.exact.len() && wb.end < b.exact.len() && a.exact[wa.end] == b.exact[wb.end]
         {
             wa.end += 1;
             wb.end += 1;
         }
+        // Not into the next sentence by a stopword ("... island. The").
+        let cut = stopword_tail(a, &wa);
+        if wa.end - cut >= end {
+            wa.end -= cut;
+            wb.end -= cut;
+        }
     }
     (wa, wb)
+}
+
+/// Words at the end of `w` that begin a new unit (sentence) of `d` and are
+/// all stopwords: a verbatim match running on into the next sentence by
+/// chance ("... island. The"). 0 if there are none.
+fn stopword_tail(d: &AlignDoc, w: &Range<usize>) -> usize {
+    let k = d.units.partition_point(|u| u.words.start < w.end);
+    let Some(u) = k.checked_sub(1).map(|k| &d.units[k]) else {
+        return 0;
+    };
+    let start = u.words.start;
+    if start > w.start && d.stems[start..w.end].iter().all(|&h| h == 0) {
+        w.end - start
+    } else {
+        0
+    }
 }
 
 /// The stretch of words `w` of `d`, first word's start to last word's end.

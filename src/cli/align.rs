@@ -44,6 +44,12 @@ pub struct AlignOpts {
     /// default: detected per document.
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
+    /// Align with the settings of `syndic pan` (the PAN text-alignment
+    /// task: long cases only, outer spans, none of the editor's extras such
+    /// as short quotes and passages in the gaps of others), to see why
+    /// `pan` reported what it did for one pair.
+    #[arg(long)]
+    pub pan: bool,
 }
 
 pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
@@ -58,9 +64,17 @@ pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
     let aligner = Aligner::new(AlignConfig {
         seed: o.seed,
         min_words: o.min_words,
-        min_chars: o.min_chars,
+        min_chars: if o.pan {
+            o.min_chars.max(AlignConfig::pan().min_chars)
+        } else {
+            o.min_chars
+        },
         language: o.language.as_deref().map(Language::parse).transpose()?,
-        ..AlignConfig::default()
+        ..if o.pan {
+            AlignConfig::pan()
+        } else {
+            AlignConfig::default()
+        }
     })?;
     let alignment = aligner.align_documents(&a, &b);
     emit(
