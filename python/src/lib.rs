@@ -862,13 +862,12 @@ impl Lsh {
         empty: &[u8],
     ) -> PyResult<Lsh> {
         let mut lsh = Lsh::new(py, threshold, permutations)?;
-        lsh.signature_params = signature_params.map(|(permutations, seed, shingle_size)| {
-            MinHashParams {
+        lsh.signature_params =
+            signature_params.map(|(permutations, seed, shingle_size)| MinHashParams {
                 permutations,
                 seed,
                 shingle_size,
-            }
-        });
+            });
         let keys: Vec<Bound<'_, PyAny>> = keys.try_iter()?.collect::<PyResult<_>>()?;
         let per_item = lsh.params.bands * 8;
         let with_words = empty.iter().filter(|&&e| e == 0).count();

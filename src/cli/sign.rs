@@ -110,10 +110,7 @@ pub(super) fn run(o: SignOpts) -> anyhow::Result<ExitCode> {
         eprintln!("syndic: skipped: {example}");
     }
     if reader.skipped.records > 0 {
-        eprintln!(
-            "syndic: {} bad records skipped",
-            reader.skipped.records
-        );
+        eprintln!("syndic: {} bad records skipped", reader.skipped.records);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
