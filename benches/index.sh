@@ -23,23 +23,28 @@ echo "machine: $(nproc) cores, $(uname -srm); load: $(cut -d' ' -f1-3 /proc/load
 echo "work dir: $WORK"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-timed() { # prints wall seconds of "$@"
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc
+timed() { # prints "wall cpu" seconds of "$@" (cpu: user + system, all threads)
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$@" >/dev/null 2>&1
+  awk '{printf "%s %.2f\n", $1, $2 + $3}' "$WORK/time.txt"
 }
 
 [ -f "$WORK/crawl/corpus.jsonl" ] || "$S" synth -o "$WORK/crawl" --docs "$DOCS" 2>/dev/null
 MB=$(du -m "$WORK/crawl/corpus.jsonl" | cut -f1)
-echo "== throughput, one core: $DOCS documents, $MB MB"
-D=$(for _ in $(seq "$RUNS"); do rm -rf "$WORK/d"; timed "$S" dedup "$WORK/crawl/corpus.jsonl" --id-field id -o "$WORK/d" --threads 1; done | median)
-A=$(for _ in $(seq "$RUNS"); do rm -f "$WORK/a.db"*; timed "$S" index add "$WORK/a.db" "$WORK/crawl/corpus.jsonl" --id-field id --threads 1; done | median)
-K=$(for _ in $(seq "$RUNS"); do rm -f "$WORK/k.db"*; timed "$S" index add "$WORK/k.db" "$WORK/crawl/corpus.jsonl" --id-field id --threads 1 --keep-text; done | median)
-echo "dedup --threads 1:                 $D s  ($(echo "$DOCS / $D" | bc) docs/s)"
-echo "index add --threads 1:             $A s  ($(echo "$DOCS / $A" | bc) docs/s, $(echo "scale=2; $D / $A" | bc) x dedup)"
-echo "index add --threads 1 --keep-text: $K s  ($(echo "$DOCS / $K" | bc) docs/s, $(echo "scale=2; $D / $K" | bc) x dedup)"
+echo "== throughput, one core: $DOCS documents, $MB MB (runs alternate: dedup, add, add --keep-text)"
+: > "$WORK/d.runs"; : > "$WORK/a.runs"; : > "$WORK/k.runs"
+for _ in $(seq "$RUNS"); do
+  rm -rf "$WORK/d"; timed "$S" dedup "$WORK/crawl/corpus.jsonl" --id-field id -o "$WORK/d" --threads 1 >> "$WORK/d.runs"
+  rm -f "$WORK/a.db"*; timed "$S" index add "$WORK/a.db" "$WORK/crawl/corpus.jsonl" --id-field id --threads 1 >> "$WORK/a.runs"
+  rm -f "$WORK/k.db"*; timed "$S" index add "$WORK/k.db" "$WORK/crawl/corpus.jsonl" --id-field id --threads 1 --keep-text >> "$WORK/k.runs"
+done
+D=$(cut -d' ' -f1 "$WORK/d.runs" | median); DC=$(cut -d' ' -f2 "$WORK/d.runs" | median)
+A=$(cut -d' ' -f1 "$WORK/a.runs" | median); AC=$(cut -d' ' -f2 "$WORK/a.runs" | median)
+K=$(cut -d' ' -f1 "$WORK/k.runs" | median); KC=$(cut -d' ' -f2 "$WORK/k.runs" | median)
+echo "runs (wall cpu): dedup $(tr '\n' ';' < "$WORK/d.runs") add $(tr '\n' ';' < "$WORK/a.runs") keep-text $(tr '\n' ';' < "$WORK/k.runs")"
+echo "medians, wall s (cpu s):"
+echo "dedup --threads 1:                 $D ($DC)  ($(echo "$DOCS / $D" | bc) docs/s)"
+echo "index add --threads 1:             $A ($AC)  ($(echo "$DOCS / $A" | bc) docs/s, $(echo "scale=2; $D / $A" | bc) x dedup wall, $(echo "scale=2; $DC / $AC" | bc) x cpu)"
+echo "index add --threads 1 --keep-text: $K ($KC)  ($(echo "$DOCS / $K" | bc) docs/s, $(echo "scale=2; $D / $K" | bc) x dedup wall, $(echo "scale=2; $DC / $KC" | bc) x cpu)"
 "$S" index stats "$WORK/a.db" | grep -E "documents|size"
 "$S" index stats "$WORK/k.db" | grep -E "size"
 

@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -95,28 +96,29 @@ def main() -> None:
     )
 
     m = syndic.MinHasher(permutations=128, seed=42, shingle=5)
-    sign_s, sign_all, sigs = timed(lambda: m.sign_batch(texts, threads=1), args.runs)
-    rows.append(("syndic.MinHasher.sign_batch (texts in Python)", sign_s, sign_all, f"syndic {syndic.__version__}"))
-
-    # The command line's signing.
+    # sign_batch and the command line's signing, alternating run by run (the
+    # machine's load drifts: alternation spreads it over both).
     tmp = tempfile.mkdtemp(prefix="syndic-bench-")
     try:
-        stage, walls = [], []
+        sign_all, stage, sign_cli_all, sigs = [], [], [], None
         for i in range(args.runs):
-            out = os.path.join(tmp, f"cli{i}")
             t0 = time.perf_counter()
+            sigs = m.sign_batch(texts, threads=1)
+            sign_all.append(time.perf_counter() - t0)
+            out = os.path.join(tmp, f"cli{i}")
             subprocess.run([args.syndic, "dedup", corpus, "-o", out, "--threads", "1"], check=True, capture_output=True)
-            walls.append(time.perf_counter() - t0)
             with open(os.path.join(out, "stats.json")) as f:
                 stage.append(json.load(f)["seconds"]["read_and_sign"])
-        rows.append(("syndic dedup: read_and_sign stage (JSONL from disk)", statistics.median(stage), stage, "CLI"))
-        sign_cli, sign_cli_all, _ = timed(
-            lambda: subprocess.run(
+            shutil.rmtree(out, ignore_errors=True)
+            t0 = time.perf_counter()
+            subprocess.run(
                 [args.syndic, "sign", corpus, "--threads", "1", "-o", "/dev/null"], check=True, capture_output=True
-            ),
-            args.runs,
-        )
-        rows.append(("syndic sign -o /dev/null (process, JSONL in and out)", sign_cli, sign_cli_all, "CLI"))
+            )
+            sign_cli_all.append(time.perf_counter() - t0)
+        sign_s = statistics.median(sign_all)
+        rows.append(("syndic.MinHasher.sign_batch (texts in Python)", sign_s, sign_all, f"syndic {syndic.__version__}"))
+        rows.append(("syndic dedup: read_and_sign stage (JSONL from disk)", statistics.median(stage), stage, "CLI"))
+        rows.append(("syndic sign -o /dev/null (process, JSONL in and out)", statistics.median(sign_cli_all), sign_cli_all, "CLI"))
         cli_sig = subprocess.run(
             [args.syndic, "sign", corpus, "--threads", "1"], check=True, capture_output=True
         ).stdout.splitlines()
@@ -151,21 +153,28 @@ def main() -> None:
             rows.append(("(Python shingles alone, in both peers' times)", tok_s, tok_all, "re"))
 
         # Dedup: Python against the process, alternating.
-        py_t, cli_t = [], []
+        # Wall time, and CPU time (user + system, every thread): on a loaded
+        # machine the CPU time tells a cost from a wait for a core.
+        py_t, cli_t, py_cpu, cli_cpu = [], [], [], []
+        children = lambda: (lambda r: r.ru_utime + r.ru_stime)(resource.getrusage(resource.RUSAGE_CHILDREN))
         for i in range(args.runs):
             out_py = os.path.join(tmp, f"py{i}")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             syndic.dedup(corpus, out_py, threads=1)
             py_t.append(time.perf_counter() - t0)
+            py_cpu.append(time.process_time() - c0)
             out_cli = os.path.join(tmp, f"c{i}")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), children()
             subprocess.run([args.syndic, "dedup", corpus, "-o", out_cli, "--threads", "1"], check=True, capture_output=True)
             cli_t.append(time.perf_counter() - t0)
+            cli_cpu.append(children() - c0)
             for name in ("clusters.jsonl", "duplicates.txt"):
                 with open(os.path.join(out_py, name), "rb") as a, open(os.path.join(out_cli, name), "rb") as b:
                     assert a.read() == b.read(), name
         rows.append(("syndic.dedup (from Python)", statistics.median(py_t), py_t, "outputs equal"))
         rows.append(("syndic dedup (process)", statistics.median(cli_t), cli_t, "CLI"))
+        rows.append(("syndic.dedup CPU time (from Python)", statistics.median(py_cpu), py_cpu, "user + system"))
+        rows.append(("syndic dedup CPU time (process)", statistics.median(cli_cpu), cli_cpu, "user + system"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -79,3 +79,33 @@ fn sign_names_the_file_and_line_of_a_bad_record() {
         run.stderr()
     );
 }
+
+#[test]
+fn sign_skip_bad_leaves_out_the_bad_record_names_it_and_exits_1() {
+    let f = Fixture::new();
+    let input = f.write(
+        "c.jsonl",
+        "{\"id\": \"a\", \"text\": \"fine words here\"}\n{\"id\": \"b\", \"text\": 3}\n{\"id\": \"c\", \"text\": \"more fine words\"}\n",
+    );
+    let run = f.run(&[
+        "sign",
+        input.to_str().unwrap(),
+        "--id-field",
+        "id",
+        "--skip-bad",
+    ]);
+    run.expect_code(1);
+    let ids: Vec<String> = run
+        .stdout()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids, ["a", "c"]);
+    assert!(run.stderr().contains("c.jsonl"), "{}", run.stderr());
+    assert!(run.stderr().contains("line 2"), "{}", run.stderr());
+}

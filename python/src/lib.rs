@@ -813,6 +813,86 @@ impl Lsh {
         self.keys.bind(py).len()
     }
 
+    /// Pickling: `syndic._lsh_from_state(threshold, permutations,
+    /// signature parameters or None, keys, band hashes, empty flags)`, the
+    /// live items in insertion order (the keys pickled by Python, the band
+    /// hashes as little-endian `u64`s, `bands` per item that has words).
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let rebuild = py.import("syndic")?.getattr("_lsh_from_state")?;
+        let live: Vec<&Slot> = self.slots.iter().flatten().collect();
+        let keys = PyList::new(py, live.iter().map(|s| s.key.bind(py)))?;
+        let mut bands: Vec<u8> = Vec::with_capacity(live.len() * self.params.bands * 8);
+        let mut empty: Vec<u8> = Vec::with_capacity(live.len());
+        for slot in &live {
+            empty.push(u8::from(slot.bands.is_empty()));
+            bands.extend(slot.bands.iter().flat_map(|b| b.to_le_bytes()));
+        }
+        let params = match &self.signature_params {
+            Some(p) => (p.permutations, p.seed, p.shingle_size)
+                .into_pyobject(py)?
+                .into_any(),
+            None => py.None().into_bound(py),
+        };
+        let args = PyTuple::new(
+            py,
+            [
+                self.threshold.into_pyobject(py)?.into_any(),
+                self.permutations.into_pyobject(py)?.into_any(),
+                params,
+                keys.into_any(),
+                PyBytes::new(py, &bands).into_any(),
+                PyBytes::new(py, &empty).into_any(),
+            ],
+        )?;
+        Ok((rebuild, args))
+    }
+
+    /// Rebuilds a pickled index (see `__reduce__`).
+    #[staticmethod]
+    fn _from_state(
+        py: Python<'_>,
+        threshold: f64,
+        permutations: usize,
+        signature_params: Option<(usize, u64, usize)>,
+        keys: &Bound<'_, PyAny>,
+        bands: &[u8],
+        empty: &[u8],
+    ) -> PyResult<Lsh> {
+        let mut lsh = Lsh::new(py, threshold, permutations)?;
+        lsh.signature_params =
+            signature_params.map(|(permutations, seed, shingle_size)| MinHashParams {
+                permutations,
+                seed,
+                shingle_size,
+            });
+        let keys: Vec<Bound<'_, PyAny>> = keys.try_iter()?.collect::<PyResult<_>>()?;
+        let per_item = lsh.params.bands * 8;
+        let with_words = empty.iter().filter(|&&e| e == 0).count();
+        if keys.len() != empty.len() || bands.len() != with_words * per_item {
+            return Err(PyValueError::new_err(
+                "LSH state: the keys, band hashes and empty flags do not agree",
+            ));
+        }
+        let mut chunks = bands.chunks_exact(per_item.max(1));
+        for (key, &e) in keys.iter().zip(empty) {
+            let item: Box<[u64]> = if e != 0 {
+                Box::default()
+            } else {
+                chunks
+                    .next()
+                    .expect("counted above")
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+                    .collect()
+            };
+            lsh.add(py, key, item)?;
+        }
+        Ok(lsh)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
             "LSH(threshold={}, permutations={}; {} bands x {} rows, {} items)",

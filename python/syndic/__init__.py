@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _syndic
 from ._errors import (
@@ -57,6 +57,18 @@ def _signature_from_state(
 ) -> Signature:
     """Rebuilds a pickled :class:`Signature`."""
     return Signature._from_state(permutations, seed, shingle, empty, values)
+
+
+def _lsh_from_state(
+    threshold: float,
+    permutations: int,
+    signature_params: Optional[tuple[int, int, int]],
+    keys: list[Any],
+    bands: bytes,
+    empty: bytes,
+) -> LSH:
+    """Rebuilds a pickled :class:`LSH`."""
+    return LSH._from_state(threshold, permutations, signature_params, keys, bands, empty)
 
 
 def compare(

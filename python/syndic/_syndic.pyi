@@ -1,7 +1,7 @@
 """Type stubs of the extension module ``syndic._syndic``."""
 
 import os
-from typing import Any, Hashable, Iterable, Mapping, Sequence, Union
+from typing import Any, Hashable, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,16 @@ class LSH:
     def remove(self, key: Hashable) -> None: ...
     def __contains__(self, key: object) -> bool: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+    @staticmethod
+    def _from_state(
+        threshold: float,
+        permutations: int,
+        signature_params: Optional[tuple[int, int, int]],
+        keys: list[Any],
+        bands: bytes,
+        empty: bytes,
+    ) -> LSH: ...
 
 def compare_json(
     docs: Union[Mapping[str, str], Iterable[_Path]],

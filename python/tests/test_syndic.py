@@ -262,6 +262,39 @@ def test_lsh_batches_equal_one_at_a_time_and_find_the_planted_pairs(crawl: pathl
         syndic.LSH().insert_batch(["x", "y"], sigs[:3])
 
 
+def test_lsh_pickles_with_equal_queries(crawl: pathlib.Path) -> None:
+    ids, texts = crawl_texts(crawl)
+    m = syndic.MinHasher()
+    sigs = m.sign_batch(texts)
+    lsh = syndic.LSH(threshold=0.8)
+    lsh.insert_batch(ids, sigs)
+    # Removed items, an empty signature and keys of other types survive too.
+    lsh.remove(ids[3])
+    lsh.remove(ids[10])
+    lsh.insert(("tuple", 7), m.sign(texts[3]))
+    lsh.insert("empty", m.sign(""))
+    back = pickle.loads(pickle.dumps(lsh))
+    assert (back.threshold, back.permutations, back.bands, back.rows) == (
+        lsh.threshold, lsh.permutations, lsh.bands, lsh.rows,
+    )
+    assert len(back) == len(lsh) and ids[3] not in back and ("tuple", 7) in back
+    assert back.query_batch(sigs) == lsh.query_batch(sigs)
+    assert back.query(m.sign(texts[3])) == lsh.query(m.sign(texts[3]))
+    assert ("tuple", 7) in back.query(m.sign(texts[3]))
+    assert back.query(m.sign("")) == []
+    # The parameters of the signatures inserted are kept: another kind is
+    # still refused after the round trip.
+    with pytest.raises(syndic.IncompatibleSignatures):
+        back.query(syndic.MinHasher(seed=1).sign(texts[0]))
+    # It goes on working as an index.
+    back.remove(("tuple", 7))
+    back.insert("again", m.sign(texts[3]))
+    assert "again" in back.query(m.sign(texts[3]))
+    # An empty index round-trips too.
+    empty = pickle.loads(pickle.dumps(syndic.LSH(threshold=0.5, permutations=64)))
+    assert (len(empty), empty.threshold, empty.permutations) == (0, 0.5, 64)
+
+
 # --- compare, align ----------------------------------------------------------
 
 

@@ -75,33 +75,14 @@ pub struct DedupOpts {
     /// the uncertain zone around the threshold.
     #[arg(long)]
     pub signature_only: bool,
-    /// Field holding the text: a dotted JSON path (meta.body), a Parquet
-    /// column.
-    #[arg(long, default_value = "text", value_name = "FIELD")]
-    pub text_field: String,
-    /// Field holding the id: a dotted JSON path, a Parquet column, a WARC
-    /// header name. Default: FILE:LINE (JSON Lines), FILE:ROW (Parquet),
-    /// WARC-Record-ID (WARC), the file name (text files).
-    #[arg(long, value_name = "FIELD")]
-    pub id_field: Option<String>,
-    /// Format of every input (default: by extension, else by content).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormatArg>,
-    /// Count bad records in stats.json and go on, instead of stopping at
-    /// the first one.
-    #[arg(long)]
-    pub skip_bad: bool,
+    /// How records are read.
+    #[command(flatten)]
+    pub input: super::input::InputArgs,
     /// Also write the records that survive, unchanged: JSON Lines (and
     /// Parquet rows as JSON, text files as {"id","text"}) to deduped.jsonl,
     /// WARC records to deduped.warc.
     #[arg(long)]
     pub write_deduped: bool,
-    /// Reject records longer than this.
-    #[arg(long, default_value_t = syndic::source::DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
-    pub max_record_bytes: usize,
-    /// Decoding of text files and WARC payloads.
-    #[command(flatten)]
-    pub decode: super::DecodeArgs,
     /// Memory for shingle sets held by exact verification; more pairs than
     /// fit take more passes over the input.
     #[arg(long, default_value_t = syndic::dedup::DEFAULT_EXACT_MEMORY, value_name = "BYTES")]
@@ -153,7 +134,6 @@ impl DedupRun {
     /// Resolves the options (field paths are checked here).
     pub fn from_opts(o: DedupOpts) -> syndic::Result<DedupRun> {
         use syndic::dedup::{DedupConfig, Verify};
-        use syndic::source::{FieldPath, ReadOptions};
         let verify = if o.exact {
             Verify::Exact
         } else if o.signature_only {
@@ -172,7 +152,7 @@ impl DedupRun {
             against: o.against,
             add: o.add,
             inputs: o.inputs,
-            input_format: o.input_format.map(Into::into),
+            input_format: o.input.format(),
             threads: o.threads,
             config: DedupConfig {
                 shingle: o.shingle,
@@ -180,20 +160,7 @@ impl DedupRun {
                 seed: o.seed,
                 threshold: o.threshold,
                 verify,
-                read: ReadOptions {
-                    text_field: FieldPath::parse(&o.text_field)
-                        .map_err(|e| super::as_option(e, "text-field"))?,
-                    id_field: o
-                        .id_field
-                        .as_deref()
-                        .map(FieldPath::parse)
-                        .transpose()
-                        .map_err(|e| super::as_option(e, "id-field"))?,
-                    skip_bad: o.skip_bad,
-                    keep_raw: false,
-                    max_record_bytes: o.max_record_bytes,
-                    decode: o.decode.options()?,
-                },
+                read: o.input.read_options()?,
                 batch_bytes: o.batch_bytes.max(1),
                 exact_memory: o.exact_memory,
                 bucket_cap: o.bucket_cap,

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use syndic::index::{AddConfig, Adder, Archive, ArchiveParams, Mode, QueryConfig, Searcher};
-use syndic::source::{FieldPath, ReadOptions, Reader, RecordBatch};
+use syndic::source::{Reader, RecordBatch};
 
-use super::dedup::InputFormatArg;
 use super::{emit, FormatArg};
 
 /// Options of `syndic index`.
@@ -37,50 +36,12 @@ pub enum IndexCommand {
 /// How records are read: the options `syndic dedup` takes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
-    /// Field holding the text: a dotted JSON path (meta.body), a Parquet
-    /// column.
-    #[arg(long, default_value = "text", value_name = "FIELD")]
-    pub text_field: String,
-    /// Field holding the id: a dotted JSON path, a Parquet column, a WARC
-    /// header name. Default: FILE:LINE (JSON Lines), FILE:ROW (Parquet),
-    /// WARC-Record-ID (WARC), the file name (text files).
-    #[arg(long, value_name = "FIELD")]
-    pub id_field: Option<String>,
-    /// Format of every input (default: by extension, else by content).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormatArg>,
-    /// Skip bad records (counted, and the exit code is 1) instead of
-    /// stopping at the first one.
-    #[arg(long)]
-    pub skip_bad: bool,
-    /// Reject records longer than this.
-    #[arg(long, default_value_t = syndic::source::DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
-    pub max_record_bytes: usize,
-    /// Decoding of text files and WARC payloads.
+    /// Fields, format, bad records, decoding.
     #[command(flatten)]
-    pub decode: super::DecodeArgs,
+    pub input: super::input::InputArgs,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-}
-
-impl ReadArgs {
-    fn options(&self) -> syndic::Result<ReadOptions> {
-        Ok(ReadOptions {
-            text_field: FieldPath::parse(&self.text_field)
-                .map_err(|e| super::as_option(e, "text-field"))?,
-            id_field: self
-                .id_field
-                .as_deref()
-                .map(FieldPath::parse)
-                .transpose()
-                .map_err(|e| super::as_option(e, "id-field"))?,
-            skip_bad: self.skip_bad,
-            keep_raw: false,
-            max_record_bytes: self.max_record_bytes,
-            decode: self.decode.options()?,
-        })
-    }
 }
 
 /// The parameters an archive is made with; each, when given to a later
@@ -234,8 +195,8 @@ fn existing_params(path: &std::path::Path) -> syndic::Result<Option<ArchiveParam
 fn run_add(o: AddOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(o.read.threads)?;
     let start = std::time::Instant::now();
-    let read = o.read.options()?;
-    let sources = syndic::source::expand_inputs(&o.inputs, o.read.input_format.map(Into::into))?;
+    let read = o.read.input.read_options()?;
+    let sources = syndic::source::expand_inputs(&o.inputs, o.read.input.format())?;
     let params = o.params.resolve(existing_params(&o.archive)?.as_ref())?;
     let mut archive = Archive::open_or_create(&o.archive, &params)?;
     let config = AddConfig {
@@ -280,8 +241,8 @@ fn run_add(o: AddOpts) -> anyhow::Result<ExitCode> {
 
 fn run_query(o: QueryOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(o.read.threads)?;
-    let read = o.read.options()?;
-    let sources = syndic::source::expand_inputs(&o.inputs, o.read.input_format.map(Into::into))?;
+    let read = o.read.input.read_options()?;
+    let sources = syndic::source::expand_inputs(&o.inputs, o.read.input.format())?;
     let archive = Archive::open(&o.archive, Mode::Read)?;
     let mut config = QueryConfig::for_archive(&archive);
     if let Some(t) = o.threshold {

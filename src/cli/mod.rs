@@ -11,6 +11,7 @@ mod align;
 mod compare;
 mod dedup;
 mod index;
+mod input;
 mod pan;
 mod shell;
 mod sign;

@@ -9,9 +9,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use syndic::dedup::{DocumentSigner, SignScratch};
-use syndic::source::{expand_inputs, FieldPath, ReadOptions, Reader, RecordBatch};
+use syndic::source::{expand_inputs, Reader, RecordBatch};
 
-use super::dedup::InputFormatArg;
 use super::emit;
 
 /// Options of `syndic sign`.
@@ -33,21 +32,9 @@ pub struct SignOpts {
     /// Seed for every hash.
     #[arg(long, default_value_t = syndic::DEFAULT_SEED)]
     pub seed: u64,
-    /// Field holding the text (a dotted JSON path, a Parquet column).
-    #[arg(long, default_value = "text", value_name = "FIELD")]
-    pub text_field: String,
-    /// Field holding the id (default as for `syndic dedup`).
-    #[arg(long, value_name = "FIELD")]
-    pub id_field: Option<String>,
-    /// Format of every input (default: by extension, else by content).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormatArg>,
-    /// Reject records longer than this.
-    #[arg(long, default_value_t = syndic::source::DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
-    pub max_record_bytes: usize,
-    /// Decoding of text files and WARC payloads.
+    /// How records are read.
     #[command(flatten)]
-    pub decode: super::DecodeArgs,
+    pub input: super::input::InputArgs,
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -66,20 +53,8 @@ struct Line<'a> {
 pub(super) fn run(o: SignOpts) -> anyhow::Result<ExitCode> {
     super::init_threads(o.threads)?;
     let signer = DocumentSigner::new(o.shingle, o.permutations, o.seed)?;
-    let opts = ReadOptions {
-        text_field: FieldPath::parse(&o.text_field)
-            .map_err(|e| super::as_option(e, "text-field"))?,
-        id_field: o
-            .id_field
-            .as_deref()
-            .map(FieldPath::parse)
-            .transpose()
-            .map_err(|e| super::as_option(e, "id-field"))?,
-        max_record_bytes: o.max_record_bytes,
-        decode: o.decode.options()?,
-        ..ReadOptions::default()
-    };
-    let sources = expand_inputs(&o.inputs, o.input_format.map(Into::into))?;
+    let opts = o.input.read_options()?;
+    let sources = expand_inputs(&o.inputs, o.input.format())?;
     let mut reader = Reader::new(sources, opts);
     let k = o.permutations;
     // Reading errors surface through the writer; keep the library error to
@@ -130,5 +105,13 @@ pub(super) fn run(o: SignOpts) -> anyhow::Result<ExitCode> {
         return Err(e.into());
     }
     result?;
+    // --skip-bad: the records left out, and exit 1 (as dedup and index add).
+    for example in &reader.skipped.examples {
+        eprintln!("syndic: skipped: {example}");
+    }
+    if reader.skipped.records > 0 {
+        eprintln!("syndic: {} bad records skipped", reader.skipped.records);
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }

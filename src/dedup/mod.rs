@@ -5,7 +5,7 @@
 //!    in parallel; only the signature and the id of each document are kept.
 //! 2. **LSH**, band by band: the band hashes of all documents are computed,
 //!    sorted, and documents with equal hashes become candidate pairs. Banding
-//!    is recall-first ([`LshParams::for_recall`]): a pair at the threshold is
+//!    is recall-first ([`LshParams::for_recall`](crate::sketch::lsh::LshParams::for_recall)): a pair at the threshold is
 //!    proposed with probability ≥ 0.99. A pair already in one cluster is not
 //!    looked at again; an oversized bucket is not expanded into all its pairs
 //!    (see [`DedupConfig::bucket_cap`]).

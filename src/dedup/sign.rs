@@ -5,7 +5,8 @@
 use crate::error::Result;
 use crate::sketch::minhash::{MinHashParams, MinHasher};
 use crate::sketch::shingle::Shingler;
-use crate::text::for_each_word;
+use crate::text::{for_each_word, for_each_word_span};
+use crate::util::Span;
 
 /// Turns a document's text into its MinHash values: the words of
 /// [`crate::text::Tokens`], word `shingle`-grams hashed by [`Shingler`],
@@ -23,6 +24,24 @@ pub struct SignScratch {
     word: String,
     /// Token hashes as little-endian bytes, 8 per token.
     tokens: Vec<u8>,
+    /// The tokens' byte spans ([`DocumentSigner::sign_keeping_words`]
+    /// only).
+    spans: Vec<Span>,
+}
+
+impl SignScratch {
+    /// The token hashes of the last text signed, as little-endian bytes (8
+    /// per word, in order): [`Shingler::token_hash`] of each word.
+    pub fn token_hashes_le(&self) -> &[u8] {
+        &self.tokens
+    }
+
+    /// The byte spans of the words of the last text signed by
+    /// [`DocumentSigner::sign_keeping_words`] (one per 8 bytes of
+    /// [`SignScratch::token_hashes_le`]).
+    pub fn token_spans(&self) -> &[Span] {
+        &self.spans
+    }
 }
 
 impl DocumentSigner {
@@ -55,10 +74,42 @@ impl DocumentSigner {
     /// set. Returns false if the text has no word (then every value is
     /// `u32::MAX`).
     pub fn sign(&self, text: &str, scratch: &mut SignScratch, values: &mut [u32]) -> bool {
-        let SignScratch { word, tokens } = scratch;
+        let SignScratch {
+            word,
+            tokens,
+            spans,
+        } = scratch;
         tokens.clear();
+        spans.clear();
         for_each_word(text, word, |w| {
             tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes())
+        });
+        // Shingles go straight into the bins (duplicates are harmless to
+        // a minimum): no shingle vector, no set.
+        self.hasher
+            .sign_iter(self.shingler.shingles_le(tokens), values)
+    }
+
+    /// [`DocumentSigner::sign`], keeping each word's hash and byte span in
+    /// `scratch` ([`SignScratch::token_hashes_le`],
+    /// [`SignScratch::token_spans`]) for a caller that needs the words
+    /// again (the archive hashes sentences from them: one tokenization).
+    pub fn sign_keeping_words(
+        &self,
+        text: &str,
+        scratch: &mut SignScratch,
+        values: &mut [u32],
+    ) -> bool {
+        let SignScratch {
+            word,
+            tokens,
+            spans,
+        } = scratch;
+        tokens.clear();
+        spans.clear();
+        for_each_word_span(text, word, |span, w| {
+            tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes());
+            spans.push(span);
         });
         // Shingles go straight into the bins (duplicates are harmless to
         // a minimum): no shingle vector, no set.
@@ -89,6 +140,18 @@ mod tests {
             let nonempty = signer.sign(text, &mut scratch, &mut got);
             assert_eq!(nonempty, !want.is_empty(), "{text}");
             assert_eq!(got, want.values(), "{text}");
+            let mut kept = vec![0u32; 64];
+            let nonempty = signer.sign_keeping_words(text, &mut scratch, &mut kept);
+            assert_eq!(nonempty, !want.is_empty(), "{text}");
+            assert_eq!(kept, want.values(), "{text}");
+            let tokens = Tokens::new(text);
+            assert_eq!(scratch.token_spans(), tokens.spans(), "{text}");
+            let hashes: Vec<u8> = s
+                .token_hashes(&tokens)
+                .iter()
+                .flat_map(|h| h.to_le_bytes())
+                .collect();
+            assert_eq!(scratch.token_hashes_le(), hashes, "{text}");
         }
     }
 }

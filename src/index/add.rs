@@ -2,6 +2,8 @@
 //! [`crate::source`]), sketched in parallel, each batch committed in one
 //! transaction.
 
+use std::sync::mpsc;
+
 use rayon::prelude::*;
 
 use super::analyse::{Analyser, DocSketch};
@@ -96,16 +98,22 @@ impl<'a> Adder<'a> {
     /// Reads every record of `sources` and stores those `keep(record
     /// number)` accepts (record numbers count from 0 in input order), one
     /// transaction per batch; `on_commit` hears of every committed batch.
+    ///
+    /// Three stages overlap, as `dedup`'s reader overlaps its signing: a
+    /// reader thread fills batch `n + 2` while a sketching thread sketches
+    /// batch `n + 1` (with rayon, so `--threads` workers) and the calling
+    /// thread commits batch `n`. Each hand-over holds one batch at most, so
+    /// at most five batches are in memory; batches are committed in input
+    /// order, and an error at any stage stops the others.
     pub fn run(
         &mut self,
         sources: Vec<Source>,
-        keep: &dyn Fn(u64) -> bool,
+        keep: &(dyn Fn(u64) -> bool + Sync),
         on_commit: &mut dyn FnMut(&AddSummary),
     ) -> Result<AddSummary> {
         let mut reader = Reader::new(sources, self.config.read.clone());
         let names: Vec<String> = reader.sources().iter().map(|s| s.name.clone()).collect();
         let mut summary = AddSummary::default();
-        let mut batch = RecordBatch::new();
         let mut next_batch: i64 = self
             .archive
             .conn
@@ -113,51 +121,74 @@ impl<'a> Adder<'a> {
                 r.get(0)
             })
             .map_err(|e| self.archive.err(e))?;
-        loop {
-            batch.clear();
-            let more = reader.fill(
-                &mut batch,
-                self.config.batch_docs,
-                self.config.batch_bytes.max(1),
-            )?;
-            if !batch.is_empty() {
-                let base = summary.read;
-                summary.read += batch.len() as u64;
-                let prepared = self.prepare(&batch, base, keep);
-                self.commit(&batch, base, &prepared, &names, next_batch, &mut summary)?;
-                next_batch += 1;
-                on_commit(&summary);
-            }
-            if !more {
-                break;
-            }
-        }
-        summary.skipped = reader.skipped.clone();
-        Ok(summary)
-    }
-
-    fn prepare(
-        &self,
-        batch: &RecordBatch,
-        base: u64,
-        keep: &dyn Fn(u64) -> bool,
-    ) -> Vec<Option<Prepared>> {
+        // Counted once: `count(*)` after every batch reads the whole id
+        // index (quadratic over a large add).
+        summary.archived = self
+            .archive
+            .conn
+            .query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| self.archive.err(e))? as u64;
+        let (batch_docs, batch_bytes) = (self.config.batch_docs, self.config.batch_bytes.max(1));
         let keep_text = self.config.keep_text;
-        let analyser = &self.analyser;
-        let wanted: Vec<bool> = (0..batch.len()).map(|i| keep(base + i as u64)).collect();
-        (0..batch.len())
-            .into_par_iter()
-            .map_init(SignScratch::default, |scratch, i| {
-                if !wanted[i] {
-                    return None;
+        let analyser = self.analyser.clone();
+        std::thread::scope(|scope| -> Result<()> {
+            let (read_tx, read_rx) = mpsc::sync_channel::<Result<RecordBatch>>(1);
+            let (sketch_tx, sketch_rx) = mpsc::sync_channel::<Result<Sketched>>(1);
+            let reader_thread = scope.spawn(move || {
+                loop {
+                    let mut batch = RecordBatch::new();
+                    match reader.fill(&mut batch, batch_docs, batch_bytes) {
+                        Ok(more) => {
+                            if !batch.is_empty() && read_tx.send(Ok(batch)).is_err() {
+                                break;
+                            }
+                            if !more {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = read_tx.send(Err(e));
+                            break;
+                        }
+                    }
                 }
-                let text = batch.text(i);
-                Some(Prepared {
-                    sketch: analyser.sketch(text, scratch),
-                    text: keep_text.then(|| compress(text)),
-                })
-            })
-            .collect()
+                reader.skipped
+            });
+            let analyser = &analyser;
+            scope.spawn(move || {
+                let mut base = 0u64;
+                for msg in read_rx {
+                    let out = msg.map(|batch| {
+                        let prepared = prepare(analyser, keep_text, &batch, base, keep);
+                        base += batch.len() as u64;
+                        (batch, prepared)
+                    });
+                    if sketch_tx.send(out).is_err() {
+                        break;
+                    }
+                }
+            });
+            let committed = (|| -> Result<()> {
+                for msg in sketch_rx.iter() {
+                    let (batch, prepared) = msg?;
+                    let base = summary.read;
+                    summary.read += batch.len() as u64;
+                    self.commit(&batch, base, &prepared, &names, next_batch, &mut summary)?;
+                    next_batch += 1;
+                    on_commit(&summary);
+                }
+                Ok(())
+            })();
+            // Stop the other stages if we stopped early, then collect the
+            // reader's log.
+            drop(sketch_rx);
+            summary.skipped = reader_thread.join().map_err(|_| Error::Io {
+                path: "<reader thread>".into(),
+                source: std::io::Error::other("the reader thread panicked"),
+            })?;
+            committed
+        })?;
+        Ok(summary)
     }
 
     fn commit(
@@ -313,13 +344,37 @@ impl<'a> Adder<'a> {
         summary.unchanged += unchanged;
         summary.filtered += filtered;
         summary.batches += 1;
-        summary.archived = self
-            .archive
-            .conn
-            .query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, i64>(0))
-            .map_err(|e| self.archive.err(e))? as u64;
+        // A replaced document is deleted and inserted again.
+        summary.archived += added;
         Ok(())
     }
+}
+
+/// A batch and its sketches.
+type Sketched = (RecordBatch, Vec<Option<Prepared>>);
+
+/// Sketches the records of `batch` that `keep` accepts, in parallel
+/// (rayon), in input order.
+fn prepare(
+    analyser: &Analyser,
+    keep_text: bool,
+    batch: &RecordBatch,
+    base: u64,
+    keep: &(dyn Fn(u64) -> bool + Sync),
+) -> Vec<Option<Prepared>> {
+    (0..batch.len())
+        .into_par_iter()
+        .map_init(SignScratch::default, |scratch, i| {
+            if !keep(base + i as u64) {
+                return None;
+            }
+            let text = batch.text(i);
+            Some(Prepared {
+                sketch: analyser.sketch(text, scratch),
+                text: keep_text.then(|| compress(text)),
+            })
+        })
+        .collect()
 }
 
 /// Rows per multi-row INSERT.

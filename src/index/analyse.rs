@@ -6,6 +6,7 @@ use crate::dedup::{DocumentSigner, SignScratch};
 use crate::error::Result;
 use crate::sketch::lsh::band_hash;
 use crate::text::{for_each_word, sentence::split_sentences};
+use crate::util::Span;
 
 use super::{ArchiveParams, MIN_SENTENCE_WORDS};
 
@@ -62,7 +63,9 @@ impl Analyser {
     pub fn sketch(&self, text: &str, scratch: &mut SignScratch) -> DocSketch {
         let k = self.params.permutations;
         let mut signature = vec![0u32; k];
-        let has_words = self.signer.sign(text, scratch, &mut signature);
+        let has_words = self
+            .signer
+            .sign_keeping_words(text, scratch, &mut signature);
         let band_keys = if has_words {
             self.band_keys(&signature)
         } else {
@@ -72,7 +75,7 @@ impl Analyser {
             band_keys,
             has_words,
             signature,
-            sentences: self.sentences(text),
+            sentences: self.sentences_from_words(text, scratch),
             content_hash: content_hash(text),
         }
     }
@@ -102,27 +105,90 @@ impl Analyser {
     }
 
     /// Sentence hashes of `text` (sentences of at least
-    /// [`MIN_SENTENCE_WORDS`] words).
+    /// [`MIN_SENTENCE_WORDS`] words): the words of each sentence alone
+    /// ([`for_each_word`] of its span), hashed with [`Shingler::token_hash`],
+    /// the sequence hashed with XXH3-64 under the seed. The definition;
+    /// [`Analyser::sketch`] computes the same values faster.
+    ///
+    /// [`Shingler::token_hash`]: crate::sketch::shingle::Shingler::token_hash
     pub fn sentences(&self, text: &str) -> Vec<SentenceHash> {
-        let shingler = self.signer.shingler();
         let mut word = String::new();
         let mut bytes: Vec<u8> = Vec::new();
         let mut out = Vec::new();
         for span in split_sentences(text) {
-            bytes.clear();
-            let mut words = 0usize;
-            for_each_word(&text[span.start..span.end], &mut word, |w| {
-                words += 1;
-                bytes.extend_from_slice(&shingler.token_hash(w).to_le_bytes());
-            });
-            if words < MIN_SENTENCE_WORDS {
+            if let Some(s) = self.sentence_alone(text, span, &mut word, &mut bytes) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// The hash of the sentence at `span`, tokenized on its own (`None`
+    /// under [`MIN_SENTENCE_WORDS`] words).
+    fn sentence_alone(
+        &self,
+        text: &str,
+        span: Span,
+        word: &mut String,
+        bytes: &mut Vec<u8>,
+    ) -> Option<SentenceHash> {
+        let shingler = self.signer.shingler();
+        bytes.clear();
+        let mut words = 0usize;
+        for_each_word(&text[span.start..span.end], word, |w| {
+            words += 1;
+            bytes.extend_from_slice(&shingler.token_hash(w).to_le_bytes());
+        });
+        (words >= MIN_SENTENCE_WORDS).then(|| SentenceHash {
+            hash: xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.params.seed),
+            start: span.start as u32,
+            end: span.end as u32,
+        })
+    }
+
+    /// [`Analyser::sentences`] from the words the signer kept in `scratch`
+    /// ([`DocumentSigner::sign_keeping_words`] of the same `text`), without
+    /// tokenizing again. A sentence's words are the whole text's words
+    /// inside its span when the span is ASCII and no word crosses either of
+    /// its ends (ASCII word segmentation looks at most one character past a
+    /// word, and a word crossing an end is where the two differ: `again.No`
+    /// is one word of the text and two of its sentences); any other
+    /// sentence is tokenized alone, as the definition says. A property test
+    /// compares the two on random text.
+    pub fn sentences_from_words(&self, text: &str, scratch: &SignScratch) -> Vec<SentenceHash> {
+        let spans = scratch.token_spans();
+        let hashes = scratch.token_hashes_le();
+        debug_assert_eq!(spans.len() * 8, hashes.len());
+        let mut word = String::new();
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut out = Vec::new();
+        // Sentences come in order: the first word not ending before the
+        // sentence's start moves forward only.
+        let mut lo = 0;
+        for span in split_sentences(text) {
+            while lo < spans.len() && spans[lo].end <= span.start {
+                lo += 1;
+            }
+            let mut hi = lo;
+            while hi < spans.len() && spans[hi].end <= span.end {
+                hi += 1;
+            }
+            let crosses_start = lo < spans.len() && spans[lo].start < span.start;
+            let crosses_end = hi < spans.len() && spans[hi].start < span.end;
+            if crosses_start || crosses_end || !text[span.start..span.end].is_ascii() {
+                out.extend(self.sentence_alone(text, span, &mut word, &mut bytes));
                 continue;
             }
-            out.push(SentenceHash {
-                hash: xxhash_rust::xxh3::xxh3_64_with_seed(&bytes, self.params.seed),
-                start: span.start as u32,
-                end: span.end as u32,
-            });
+            if hi - lo >= MIN_SENTENCE_WORDS {
+                out.push(SentenceHash {
+                    hash: xxhash_rust::xxh3::xxh3_64_with_seed(
+                        &hashes[lo * 8..hi * 8],
+                        self.params.seed,
+                    ),
+                    start: span.start as u32,
+                    end: span.end as u32,
+                });
+            }
         }
         out
     }
@@ -149,6 +215,54 @@ mod tests {
         assert_eq!(y.len(), 2);
         assert_eq!(x[0].hash, y[1].hash);
         assert_eq!((x[0].start, x[0].end), (0, 41));
+    }
+
+    /// `sketch`'s sentences (from the signer's words) against the
+    /// definition (each sentence tokenized alone).
+    fn check_sentences(text: &str) {
+        let p = ArchiveParams::new(5, 64, 3, 0.8).unwrap();
+        let a = Analyser::new(&p).unwrap();
+        let mut s = SignScratch::default();
+        let got = a.sketch(text, &mut s).sentences;
+        assert_eq!(got, a.sentences(text), "{text:?}");
+    }
+
+    #[test]
+    fn sentences_from_the_signers_words_equal_the_definition() {
+        for text in [
+            "He said it again.No one listened to him at all that day. Then more words came here.",
+            "It rose 3.5 percent. The U.S. envoy said so on Monday to the press.",
+            "Mr. Smith went to Washington on Jan. 5 and met the team there.\n\nA new paragraph starts here now.",
+            "“Quoted words are here now,” he said. © 2017 The Outlet Name all rights reserved today.",
+            "one two three four five",
+            "",
+            "Words_with_underscores and a:b pairs go here. 'Tis the season for many more words!",
+        ] {
+            check_sentences(text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn sentences_from_words_on_ascii(
+            text in "([A-Za-z0-9]{1,9}[ .,'_:;!?\n\\-]{1,2}){0,40}"
+        ) {
+            check_sentences(&text);
+        }
+
+        #[test]
+        fn sentences_from_words_on_mixed_text(
+            text in "([A-Za-zé0-9]{1,9}|[ .!?。;»«“”\n]|ทุก|中文|\u{301}){0,60}"
+        ) {
+            check_sentences(&text);
+        }
+
+        #[test]
+        fn sentences_from_words_on_any_text(text in "\\PC{0,120}") {
+            check_sentences(&text);
+        }
     }
 
     #[test]

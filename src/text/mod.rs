@@ -275,11 +275,20 @@ impl Analyzed {
 /// property test checks this against the Unicode path on random ASCII and
 /// mixed text.
 pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) {
+    for_each_word_span(text, scratch, |_, w| f(w));
+}
+
+/// Like [`for_each_word`], with each word's byte span in `text`: the same
+/// words, the same cost. The span is that of its word segment, as
+/// [`Tokens::span`] gives it, except that a segment beginning with
+/// whitespace (UAX #29 attaches a combining mark to the spaces before it)
+/// may begin later in that whitespace.
+pub fn for_each_word_span(text: &str, scratch: &mut String, mut f: impl FnMut(Span, &str)) {
     let b = text.as_bytes();
     let mut start = 0;
     while start < b.len() {
         let Some(off) = b[start..].iter().position(|&x| !x.is_ascii()) else {
-            ascii_words(&text[start..], scratch, &mut f);
+            ascii_words(&text[start..], start, scratch, &mut f);
             return;
         };
         let j = start + off;
@@ -294,8 +303,8 @@ pub fn for_each_word(text: &str, scratch: &mut String, mut f: impl FnMut(&str)) 
         while e < b.len() && !is_clean_point(b, e) {
             e += 1;
         }
-        ascii_words(&text[start..c], scratch, &mut f);
-        unicode_words(&text[c..e], scratch, &mut f);
+        ascii_words(&text[start..c], start, scratch, &mut f);
+        unicode_words(&text[c..e], c, scratch, &mut f);
         start = e;
     }
 }
@@ -318,15 +327,16 @@ fn is_clean_point(b: &[u8], p: usize) -> bool {
 
 /// The reference path: UAX #29 word segments (`unicode-segmentation`), each
 /// normalized by [`normalize_word`].
-fn unicode_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
-    for_each_segment(text, |_, word| {
+fn unicode_words(text: &str, base: usize, scratch: &mut String, f: &mut impl FnMut(Span, &str)) {
+    for_each_segment(text, |start, word| {
         let first = word.as_bytes()[0];
         if first.is_ascii() && !first.is_ascii_alphanumeric() && word.len() == 1 {
             return;
         }
         scratch.clear();
         if normalize_word(word, scratch) {
-            f(scratch);
+            let start = base + start;
+            f(Span::new(start, start + word.len()), scratch);
         }
     });
 }
@@ -416,8 +426,9 @@ static ASCII_CLASS: [u8; 128] = {
 /// then `,` `;` `.` `'`, then a digit join (WB11-12); everything else breaks.
 /// A segment's normalized form is its letters and digits, lower-cased; a
 /// segment without any (`_`) yields nothing. A segment of lower-case letters
-/// and digits only (most words) is passed to `f` straight from `b`.
-fn ascii_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
+/// and digits only (most words) is passed to `f` straight from `b`, with
+/// its span shifted by `base` (where `text` starts in the caller's text).
+fn ascii_words(text: &str, base: usize, scratch: &mut String, f: &mut impl FnMut(Span, &str)) {
     let b = text.as_bytes();
     debug_assert!(b.is_ascii());
     let class = |x: u8| ASCII_CLASS[(x & 0x7f) as usize];
@@ -443,7 +454,7 @@ fn ascii_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
                 });
         if simple_end {
             // ASCII, so every offset is a character boundary.
-            f(&text[start..i]);
+            f(Span::new(base + start, base + i), &text[start..i]);
             continue;
         }
         // The general case: upper case, `_`, or joining middle characters.
@@ -470,7 +481,7 @@ fn ascii_words(text: &str, scratch: &mut String, f: &mut impl FnMut(&str)) {
             i += 1;
         }
         if !scratch.is_empty() {
-            f(scratch);
+            f(Span::new(base + start, base + i), scratch);
         }
     }
 }
@@ -641,15 +652,37 @@ mod tests {
 
     // --- the ASCII fast path of for_each_word against the Unicode path ---
 
+    /// The words of `for_each_word`, after checking that
+    /// `for_each_word_span` gives the same words with `Tokens::new`'s spans.
     fn fast(text: &str) -> Vec<String> {
         let mut got = Vec::new();
         for_each_word(text, &mut String::new(), |w| got.push(w.to_owned()));
+        let mut with_spans = Vec::new();
+        let mut spans = Vec::new();
+        for_each_word_span(text, &mut String::new(), |span, w| {
+            spans.push(span);
+            with_spans.push(w.to_owned());
+        });
+        assert_eq!(with_spans, got, "{text:?}");
+        let want = Tokens::new(text);
+        assert_eq!(spans.len(), want.len(), "{text:?}");
+        for (got, want) in spans.iter().zip(want.spans()) {
+            // Equal, but for a segment that begins with whitespace (spaces
+            // before a combining mark): it may begin later in that
+            // whitespace.
+            assert_eq!(got.end, want.end, "{text:?}");
+            assert!(want.start <= got.start, "{text:?}");
+            assert!(
+                text[want.start..got.start].chars().all(char::is_whitespace),
+                "{text:?}: {got:?} {want:?}"
+            );
+        }
         got
     }
 
     fn reference(text: &str) -> Vec<String> {
         let mut want = Vec::new();
-        unicode_words(text, &mut String::new(), &mut |w: &str| {
+        unicode_words(text, 0, &mut String::new(), &mut |_, w: &str| {
             want.push(w.to_owned())
         });
         assert_eq!(want, norms(text), "the reference is Tokens::new");
