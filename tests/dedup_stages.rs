@@ -149,6 +149,7 @@ fn stages_equal_the_single_machine_run_at_every_partition_count() {
             clusters.lines().count() > 50,
             "case {case}: the crawl has clusters"
         );
+        let mut exact_checks = Vec::new();
         for partitions in 1..=5 {
             let (work, out) = (
                 f.path(&format!("work{partitions}")),
@@ -156,6 +157,19 @@ fn stages_equal_the_single_machine_run_at_every_partition_count() {
             );
             staged(&inputs, &config, partitions, &work, &out);
             assert_same(&cli, &out);
+            let stats: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(out.join("stats.json")).unwrap()).unwrap();
+            exact_checks.push(stats["work"]["exact_checks"].as_u64().unwrap());
+        }
+        // A pair proposed in several partitions (several bands) is routed
+        // to one filter task and checked once: the exact work does not grow
+        // with the partition count.
+        assert!(
+            exact_checks.iter().all(|&n| n == exact_checks[0]),
+            "case {case}: exact checks at 1..=5 partitions: {exact_checks:?}"
+        );
+        if verify == Verify::Exact {
+            assert!(exact_checks[0] > 0, "case {case}: exact checks were made");
         }
     }
 }

@@ -199,6 +199,35 @@ fn read_pairs(path: &Path) -> Result<Vec<(u32, u32)>> {
         .collect())
 }
 
+/// The pairs `start..end` (in records) of a file of pairs.
+fn read_pairs_range(path: &Path, start: u64, end: u64) -> Result<Vec<(u32, u32)>> {
+    use std::io::{Seek, SeekFrom};
+    let mut b = vec![0u8; (end.saturating_sub(start) * 8) as usize];
+    File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::Start(start * 8))?;
+            f.read_exact(&mut b)
+        })
+        .map_err(io_err(path))?;
+    Ok(b.chunks_exact(8)
+        .map(|c| {
+            (
+                u32::from_le_bytes(c[0..4].try_into().expect("4 bytes")),
+                u32::from_le_bytes(c[4..8].try_into().expect("4 bytes")),
+            )
+        })
+        .collect())
+}
+
+/// The `filter` partition that checks an uncertain pair. A pair found in
+/// several bucket partitions (in several bands) is routed to the same one
+/// from each, so it is checked exactly once. A fixed multiplicative hash of
+/// the two document numbers: the same on every machine.
+fn route(pair: (u32, u32), parts: usize) -> usize {
+    let x = (u64::from(pair.0) << 32 | u64::from(pair.1)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((u128::from(x >> 32) * parts as u128) >> 32) as usize
+}
+
 fn write_pairs(path: &Path, pairs: &[(u32, u32)]) -> Result<()> {
     write_atomically(path, |w| {
         for &(a, b) in pairs {
@@ -904,7 +933,24 @@ impl Plan {
         counts.insert("oversized_buckets".into(), oversized);
         counts.insert("accepted_by_signature".into(), accept.len() as u64);
         counts.insert("rejected_by_signature".into(), rejected);
+        // The uncertain pairs in the order of the filter partition they go
+        // to, with the start of each partition's run (`P + 1` offsets).
+        let parts = self.parts();
+        uncertain.sort_unstable_by_key(|&pair| (route(pair, parts), pair));
+        let mut starts = vec![0u64; parts + 1];
+        for &pair in &uncertain {
+            starts[route(pair, parts) + 1] += 1;
+        }
+        for q in 0..parts {
+            starts[q + 1] += starts[q];
+        }
         write_pairs(&self.path(&format!("bucket/{p}.uncertain")), &uncertain)?;
+        write_atomically(&self.path(&format!("bucket/{p}.routes")), |w| {
+            for x in &starts {
+                w.write_all(&x.to_le_bytes())?;
+            }
+            Ok(())
+        })?;
         write_pairs(&self.path(&format!("bucket/{p}.accept")), &accept)
     }
 
@@ -1007,7 +1053,23 @@ impl Plan {
     fn filter(&self, p: usize) -> Result<()> {
         let offsets = self.offsets()?;
         let labels = self.labels("cc1")?;
-        let mut pairs = read_pairs(&self.path(&format!("bucket/{p}.uncertain")))?;
+        // The uncertain pairs every bucket partition routed here, each once.
+        let mut pairs = Vec::new();
+        for b in 0..self.parts() {
+            let routes = self.path(&format!("bucket/{b}.routes"));
+            let starts = read_all(&routes)?;
+            let at = |i: usize| -> Result<u64> {
+                starts
+                    .get(i * 8..i * 8 + 8)
+                    .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+                    .ok_or_else(|| bad_plan(&routes, "is truncated".into()))
+            };
+            let (start, end) = (at(p)?, at(p + 1)?);
+            let path = self.path(&format!("bucket/{b}.uncertain"));
+            pairs.extend(read_pairs_range(&path, start, end)?);
+        }
+        pairs.par_sort_unstable();
+        pairs.dedup();
         pairs.retain(|&(a, b)| labels.root(a) != labels.root(b));
         write_needs(self, "verify", p, &pairs, &offsets)?;
         write_pairs(&self.path(&format!("verify/{p}.pairs")), &pairs)
