@@ -20,5 +20,6 @@ mod sign_cli;
 mod dedup_bad_input;
 mod dedup_cli;
 mod dedup_props;
+mod dedup_stages;
 // --- the archive (issue 13) ---
 mod index_cli;

@@ -29,6 +29,7 @@ use syndic::sketch::minhash::MinHashParams;
 #[allow(dead_code)] // `main` (the binary's entry point) is not used here.
 #[path = "../../src/cli/mod.rs"]
 mod cli;
+mod stages;
 
 /// How often a waiting call looks for Ctrl-C.
 const POLL: Duration = Duration::from_millis(50);
@@ -1297,6 +1298,7 @@ fn _syndic(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(align_json, m)?)?;
     m.add_function(wrap_pyfunction!(dedup_json, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
+    stages::register(m)?;
     m.add("SCHEME", syndic::sketch::minhash::SCHEME)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

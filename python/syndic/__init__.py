@@ -112,7 +112,11 @@ def align_report(a: Union[str, "os.PathLike[str]"], b: Union[str, "os.PathLike[s
 
 
 def dedup(
-    inputs: Union[PathLike, Iterable[PathLike]], out_dir: PathLike, **options: Any
+    inputs: Union[PathLike, Iterable[PathLike]],
+    out_dir: PathLike,
+    *,
+    engine: str = "local",
+    **options: Any,
 ) -> dict[str, Any]:
     """Finds near-duplicate documents in a crawl and writes
     ``clusters.jsonl``, ``duplicates.txt``, ``stats.json`` (and with
@@ -128,7 +132,18 @@ def dedup(
     ``"parquet"``, ``"warc"``, ``"text"``), ``skip_bad``,
     ``write_deduped``, ``max_record_bytes``, ``encoding``, ``strict_utf8``,
     ``exact_memory``, ``bucket_cap``, ``unique_ids``, ``threads``.
+
+    ``engine="ray"`` runs the dedup as stages on a Ray cluster (``pip
+    install "syndic[ray]"``) with the same outputs: see
+    :func:`syndic.ray.dedup` for its own options (``address``,
+    ``work_dir``, ``partitions``, ``max_in_flight``, ``max_retries``, ...).
     """
+    if engine == "ray":
+        from .ray import dedup as ray_dedup
+
+        return ray_dedup(inputs, out_dir, **options)
+    if engine != "local":
+        raise InvalidParameter(f"engine: {engine!r} is not local or ray")
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     return json.loads(_syndic.dedup_json(list(inputs), out_dir, **options))

@@ -139,3 +139,32 @@ def dedup_json(
     threads: int | None = None,
 ) -> str: ...
 def main(argv: list[str]) -> int: ...
+
+# --- the dedup stages (issue 15; python/src/stages.rs) ---
+def stages_plan(
+    inputs: Sequence[_Path],
+    work_dir: _Path,
+    *,
+    out_dir: _Path | None = None,
+    partitions: int = 4,
+    shingle: int = 5,
+    permutations: int = 128,
+    seed: int = 42,
+    threshold: float = 0.8,
+    verify: str = "auto",
+    text_field: str = "text",
+    id_field: str | None = None,
+    input_format: str | None = None,
+    skip_bad: bool = False,
+    write_deduped: bool = False,
+    max_record_bytes: int = ...,
+    encoding: str | None = None,
+    strict_utf8: bool = False,
+    bucket_cap: int = 64,
+    unique_ids: bool = False,
+    batch_bytes: int = ...,
+) -> str: ...
+def stages_list(work_dir: _Path) -> str: ...
+def stages_run_task(work_dir: _Path, stage: str, rank: int, *, threads: int | None = None) -> bool: ...
+def stages_run_local(work_dir: _Path, *, threads: int | None = None) -> None: ...
+def stages_finish(work_dir: _Path, out_dir: _Path, inputs: Sequence[_Path]) -> str: ...

@@ -25,6 +25,7 @@ mod exact;
 mod pass;
 mod run;
 mod sign;
+pub mod stages;
 mod store;
 pub mod synth;
 
@@ -273,6 +274,33 @@ pub struct Member {
     pub representative: u32,
     /// Jaccard similarity to the representative (1 for itself).
     pub similarity: f32,
+}
+
+#[derive(serde::Serialize)]
+struct ClusterLine<'a> {
+    id: &'a str,
+    cluster: u32,
+    representative: &'a str,
+    similarity: f64,
+}
+
+/// Writes one line of clusters.jsonl: `{"id", "cluster", "representative",
+/// "similarity"}` (similarity rounded to 4 places) and a newline. The one
+/// serializer of the line, for the single-machine writer and the stages.
+pub fn write_cluster_line(
+    out: &mut dyn Write,
+    id: &str,
+    representative: &str,
+    m: &Member,
+) -> std::io::Result<()> {
+    let line = ClusterLine {
+        id,
+        cluster: m.cluster,
+        representative,
+        similarity: crate::util::round4(m.similarity as f64),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    out.write_all(b"\n")
 }
 
 /// The result of [`dedup`]: clusters, duplicates, statistics, and what is

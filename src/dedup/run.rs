@@ -105,7 +105,7 @@ impl Deduper {
         &self.config
     }
 
-    fn classify(&self, e: f64) -> Verdict {
+    pub(super) fn classify(&self, e: f64) -> Verdict {
         match self.zone {
             None if e >= self.config.threshold => Verdict::Accept,
             None => Verdict::Reject,
@@ -361,29 +361,17 @@ impl Deduper {
             }
         };
         for run in keys.chunk_by(|x, y| x.0 == y.0) {
-            let m = run.len();
-            if m < 2 {
+            if run.len() < 2 {
                 continue;
             }
-            if m <= self.config.bucket_cap {
-                for i in 0..m {
-                    for j in i + 1..m {
-                        push(uf, run[i].1, run[j].1);
-                    }
-                }
-            } else {
-                work.oversized_buckets += 1;
-                let mut order: Vec<(u64, u32)> = run
-                    .iter()
-                    .map(|&(_, d)| (band_hash(store.signature(d), usize::MAX), d))
-                    .collect();
-                order.sort_unstable();
-                for i in 0..m {
-                    for j in i + 1..m.min(i + 1 + BUCKET_WINDOW) {
-                        push(uf, order[i].1, order[j].1);
-                    }
-                }
-            }
+            let members: Vec<u32> = run.iter().map(|k| k.1).collect();
+            let oversized = bucket_candidates(
+                &members,
+                self.config.bucket_cap,
+                |d| whole_signature_hash(store.signature(d)),
+                |a, b| push(uf, a, b),
+            );
+            work.oversized_buckets += oversized as u64;
         }
         pairs
     }
@@ -534,27 +522,7 @@ impl Deduper {
         let components: Vec<&[(u32, u32)]> = by_root.chunk_by(|x, y| x.0 == y.0).collect();
         let stars: Vec<Vec<(u32, u32, f32)>> = components
             .par_iter()
-            .map(|c| {
-                let mut reps: Vec<u32> = Vec::new();
-                let mut out: Vec<(u32, u32, f32)> = Vec::new();
-                for &(_, m) in c.iter() {
-                    let mut best: Option<(f32, u32)> = None;
-                    for &r in reps.iter().rev().take(SPLIT_REPRESENTATIVES) {
-                        let sim = similarity_of(r, m);
-                        if f64::from(sim) >= t - 1e-6 && best.is_none_or(|(s, _)| sim > s) {
-                            best = Some((sim, r));
-                        }
-                    }
-                    match best {
-                        Some((sim, r)) => out.push((r, m, sim)),
-                        None => {
-                            reps.push(m);
-                            out.push((m, m, 1.0));
-                        }
-                    }
-                }
-                out
-            })
+            .map(|c| split_component(c.iter().map(|&(_, m)| m), t, similarity_of))
             .collect();
         let mut star: Vec<(u32, u32, f32)> = stars.into_iter().flatten().collect();
         star.par_sort_unstable_by_key(|&(r, m, _)| (r, m));
@@ -623,6 +591,52 @@ impl Deduper {
         Ok("exact jaccard of word shingle sets")
     }
 
+    /// The parameters as written to `stats.json`.
+    pub(crate) fn parameters(&self) -> Parameters {
+        let config = &self.config;
+        Parameters {
+            shingle: config.shingle,
+            permutations: config.permutations,
+            seed: config.seed,
+            threshold: config.threshold,
+            bands: self.lsh.bands,
+            rows: self.lsh.rows,
+            verify: config.verify,
+            exact_zone: self.zone.map(|[lo, hi]| [round4(lo), round4(hi.min(1.0))]),
+            bucket_cap: config.bucket_cap,
+            bucket_window: BUCKET_WINDOW,
+            text_field: config.read.text_field.to_string(),
+            id_field: config.read.id_field.as_ref().map(|f| f.to_string()),
+            scheme: crate::sketch::minhash::SCHEME,
+        }
+    }
+
+    /// The LSH banding in force.
+    pub(crate) fn lsh(&self) -> &LshParams {
+        &self.lsh
+    }
+
+    /// The shingler of exact verification.
+    pub(crate) fn shingler(&self) -> &Shingler {
+        &self.shingler
+    }
+
+    /// The document signer.
+    pub(crate) fn signer(&self) -> &DocumentSigner {
+        &self.signer
+    }
+
+    /// What `similarity` in clusters.jsonl is.
+    pub(crate) fn similarity_kind(&self) -> &'static str {
+        match (self.config.verify, self.zone.is_some()) {
+            (Verify::Exact, _) => "exact jaccard of word shingle sets",
+            (_, true) => {
+                "exact jaccard where the estimate was uncertain, else the minhash estimate"
+            }
+            (_, false) => "minhash estimate of jaccard",
+        }
+    }
+
     /// The statistics of a finished run.
     #[allow(clippy::too_many_arguments)]
     fn stats(
@@ -636,7 +650,6 @@ impl Deduper {
         work: Work,
         seconds: Seconds,
     ) -> DedupStats {
-        let config = &self.config;
         let clustered = clusters.members.len() as u64;
         let duplicates = clustered - clusters.count as u64;
         DedupStats {
@@ -651,21 +664,7 @@ impl Deduper {
             kept: n as u64 - duplicates,
             skipped: first.skipped.clone(),
             similarity,
-            parameters: Parameters {
-                shingle: config.shingle,
-                permutations: config.permutations,
-                seed: config.seed,
-                threshold: config.threshold,
-                bands: self.lsh.bands,
-                rows: self.lsh.rows,
-                verify: config.verify,
-                exact_zone: self.zone.map(|[lo, hi]| [round4(lo), round4(hi.min(1.0))]),
-                bucket_cap: config.bucket_cap,
-                bucket_window: BUCKET_WINDOW,
-                text_field: config.read.text_field.to_string(),
-                id_field: config.read.id_field.as_ref().map(|f| f.to_string()),
-                scheme: crate::sketch::minhash::SCHEME,
-            },
+            parameters: self.parameters(),
             work,
             seconds,
             peak_rss_bytes: super::peak_rss_bytes(),
@@ -681,6 +680,75 @@ pub fn dedup(
     progress: &dyn Progress,
 ) -> Result<Deduped> {
     Deduper::new(config.clone())?.run(sources, progress)
+}
+
+/// The hash that orders an oversized bucket's members (identical
+/// documents become neighbours).
+pub(super) fn whole_signature_hash(values: &[u32]) -> u64 {
+    band_hash(values, usize::MAX)
+}
+
+/// Calls `pair(a, b)` for the candidate pairs of one bucket (`members` in
+/// document order): every pair when there are at most `cap` members, else
+/// each member with its next [`BUCKET_WINDOW`] in the order of
+/// `whole_hash` (then document). Returns true for an oversized bucket.
+pub(super) fn bucket_candidates(
+    members: &[u32],
+    cap: usize,
+    whole_hash: impl Fn(u32) -> u64,
+    mut pair: impl FnMut(u32, u32),
+) -> bool {
+    let m = members.len();
+    if m < 2 {
+        return false;
+    }
+    if m <= cap {
+        for i in 0..m {
+            for j in i + 1..m {
+                pair(members[i], members[j]);
+            }
+        }
+        return false;
+    }
+    let mut order: Vec<(u64, u32)> = members.iter().map(|&d| (whole_hash(d), d)).collect();
+    order.sort_unstable();
+    for i in 0..m {
+        for j in i + 1..m.min(i + 1 + BUCKET_WINDOW) {
+            pair(order[i].1, order[j].1);
+        }
+    }
+    true
+}
+
+/// The star split of one component (members in document order): each
+/// member joins the most similar representative among the latest
+/// [`SPLIT_REPRESENTATIVES`] that it reaches threshold `t` with, or
+/// becomes one. Returns `(representative, member, similarity)` in member
+/// order.
+pub(super) fn split_component(
+    members: impl Iterator<Item = u32>,
+    t: f64,
+    similarity_of: impl Fn(u32, u32) -> f32,
+) -> Vec<(u32, u32, f32)> {
+    let mut reps: Vec<u32> = Vec::new();
+    let mut out: Vec<(u32, u32, f32)> = Vec::new();
+    for m in members {
+        let mut best: Option<(f32, u32)> = None;
+        for &r in reps.iter().rev().take(SPLIT_REPRESENTATIVES) {
+            let sim = similarity_of(r, m);
+            if f64::from(sim) >= t - 1e-6 && best.is_none_or(|(s, _)| sim > s) {
+                best = Some((sim, r));
+            }
+        }
+        match best {
+            Some((sim, r)) => out.push((r, m, sim)),
+            None => {
+                reps.push(m);
+                out.push((m, m, 1.0));
+            }
+        }
+    }
+    out
 }
 
 /// `(root, document)` for every document in a set of two or more, sorted:

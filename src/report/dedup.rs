@@ -6,8 +6,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::dedup::{DedupStats, Deduped, Progress};
 use crate::error::{Error, Result};
 use crate::util::round4;
@@ -80,27 +78,12 @@ pub fn write_outputs(
     finish(&path, w)
 }
 
-#[derive(Serialize)]
-struct ClusterLine<'a> {
-    id: &'a str,
-    cluster: u32,
-    representative: &'a str,
-    similarity: f64,
-}
-
 /// One JSON object per document in a cluster of two or more, clusters in
 /// order of their representatives (each starting with it):
 /// `{"id", "cluster", "representative", "similarity"}`.
 pub fn write_clusters(out: &mut dyn Write, deduped: &Deduped) -> std::io::Result<()> {
     for m in deduped.members() {
-        let line = ClusterLine {
-            id: deduped.id(m.doc),
-            cluster: m.cluster,
-            representative: deduped.id(m.representative),
-            similarity: round4(m.similarity as f64),
-        };
-        serde_json::to_writer(&mut *out, &line)?;
-        out.write_all(b"\n")?;
+        crate::dedup::write_cluster_line(out, deduped.id(m.doc), deduped.id(m.representative), m)?;
     }
     Ok(())
 }
@@ -114,6 +97,55 @@ pub fn write_duplicates(out: &mut dyn Write, deduped: &Deduped) -> std::io::Resu
         }
     }
     Ok(())
+}
+
+/// Writes the outputs of a finished stage plan into `dir` (normally a
+/// [`crate::util::StagedDir`]'s path, committed by the caller), the same
+/// files as [`write_outputs`]: the pieces concatenated in order, then
+/// `stats.json` ([`crate::dedup::stages::Plan::stats`]). Returns the stats.
+pub fn write_stage_outputs(dir: &Path, plan: &crate::dedup::stages::Plan) -> Result<DedupStats> {
+    let pieces = plan.pieces()?;
+    let concat = |name: &str, parts: &[std::path::PathBuf]| -> Result<std::path::PathBuf> {
+        let (path, mut w) = create(dir, name)?;
+        for p in parts {
+            let mut f = std::fs::File::open(p).map_err(|source| Error::Io {
+                path: p.clone(),
+                source,
+            })?;
+            std::io::copy(&mut f, &mut w).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        finish(&path, w)?;
+        Ok(path)
+    };
+    concat("clusters.jsonl", &pieces.clusters)?;
+    concat("duplicates.txt", &pieces.duplicates)?;
+    if plan.config().write_deduped {
+        let j = concat("deduped.jsonl", &pieces.deduped_jsonl)?;
+        let w = concat("deduped.warc", &pieces.deduped_warc)?;
+        let rm = |p: &Path| {
+            std::fs::remove_file(p).map_err(|source| Error::Io {
+                path: p.to_path_buf(),
+                source,
+            })
+        };
+        if pieces.json_lines == 0 && pieces.warc_records > 0 {
+            rm(&j)?;
+        }
+        if pieces.warc_records == 0 {
+            rm(&w)?;
+        }
+    }
+    let stats = plan.stats()?;
+    let (path, mut w) = create(dir, "stats.json")?;
+    write_stats(&mut w, &stats).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    finish(&path, w)?;
+    Ok(stats)
 }
 
 /// `stats.json`, pretty-printed.

@@ -1,0 +1,233 @@
+//! The dedup stages (issue 15) for Python executors (`syndic.ray`): lay a
+//! run out in a work directory, run one task, write the outputs of a
+//! finished run. Each call releases the GIL; a task is idempotent (see
+//! `syndic::dedup::stages`), so an engine may retry it freely.
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+
+use super::{decode_options, install, interruptible, invalid, pool, OrPy};
+use syndic::dedup::stages::{run_local, Plan};
+
+/// The stages as JSON: `[{"name", "tasks"}, ...]`.
+fn stages_json(plan: &Plan) -> String {
+    serde_json::to_string(&plan.stages()).expect("stages serialize")
+}
+
+/// `stages_plan(inputs, work_dir, *, partitions, options...)`: lays out a
+/// dedup run of `inputs` with the options of `syndic.dedup` in `work_dir`
+/// (resumed if it holds the same run); returns the stages as JSON. With
+/// `out_dir`, first checks that it can be the output (not an input).
+#[pyfunction]
+#[pyo3(signature = (inputs, work_dir, *, out_dir = None, partitions = 4, shingle = 5, permutations = 128, seed = 42,
+    threshold = 0.8, verify = "auto", text_field = "text", id_field = None, input_format = None,
+    skip_bad = false, write_deduped = false,
+    max_record_bytes = syndic::source::DEFAULT_MAX_RECORD_BYTES, encoding = None,
+    strict_utf8 = false, bucket_cap = syndic::dedup::DEFAULT_BUCKET_CAP, unique_ids = false,
+    batch_bytes = syndic::dedup::DEFAULT_BATCH_BYTES))]
+#[allow(clippy::too_many_arguments)]
+fn stages_plan(
+    py: Python<'_>,
+    inputs: Vec<PathBuf>,
+    work_dir: PathBuf,
+    out_dir: Option<PathBuf>,
+    partitions: usize,
+    shingle: usize,
+    permutations: usize,
+    seed: u64,
+    threshold: f64,
+    verify: &str,
+    text_field: &str,
+    id_field: Option<&str>,
+    input_format: Option<&str>,
+    skip_bad: bool,
+    write_deduped: bool,
+    max_record_bytes: usize,
+    encoding: Option<&str>,
+    strict_utf8: bool,
+    bucket_cap: usize,
+    unique_ids: bool,
+    batch_bytes: usize,
+) -> PyResult<String> {
+    use syndic::dedup::{DedupConfig, Verify};
+    use syndic::source::{FieldPath, InputFormat, ReadOptions};
+    let verify = match verify {
+        "auto" => Verify::Auto,
+        "signature" => Verify::Signature,
+        "exact" => Verify::Exact,
+        other => {
+            return Err(invalid(
+                py,
+                "verify",
+                other.into(),
+                "must be auto, signature or exact",
+            ))
+        }
+    };
+    let input_format = match input_format {
+        None => None,
+        Some("jsonl") => Some(InputFormat::Jsonl),
+        Some("parquet") => Some(InputFormat::Parquet),
+        Some("warc") => Some(InputFormat::Warc),
+        Some("text") => Some(InputFormat::Text),
+        Some(other) => {
+            return Err(invalid(
+                py,
+                "input_format",
+                other.into(),
+                "must be jsonl, parquet, warc or text",
+            ))
+        }
+    };
+    if bucket_cap < 2 {
+        return Err(invalid(
+            py,
+            "bucket_cap",
+            bucket_cap.to_string(),
+            "must be at least 2",
+        ));
+    }
+    if inputs.is_empty() {
+        return Err(invalid(
+            py,
+            "inputs",
+            "[]".into(),
+            "give at least one input",
+        ));
+    }
+    let config = DedupConfig {
+        shingle,
+        permutations,
+        seed,
+        threshold,
+        verify,
+        read: ReadOptions {
+            text_field: FieldPath::parse(text_field).or_py(py)?,
+            id_field: id_field.map(FieldPath::parse).transpose().or_py(py)?,
+            skip_bad,
+            keep_raw: false,
+            max_record_bytes,
+            decode: decode_options(py, encoding, strict_utf8)?,
+        },
+        batch_bytes: batch_bytes.max(1),
+        exact_memory: syndic::dedup::DEFAULT_EXACT_MEMORY,
+        bucket_cap,
+        write_deduped,
+        spool_dir: None,
+        unique_ids,
+    };
+    let result = py.detach(move || -> syndic::Result<String> {
+        if let Some(out) = &out_dir {
+            // Refused before any work, as syndic dedup refuses it.
+            syndic::util::check_output_dir(out, &inputs)?;
+        }
+        let sources = syndic::source::expand_inputs(&inputs, input_format)?;
+        let plan = Plan::create(&work_dir, sources, &config, partitions)?;
+        Ok(stages_json(&plan))
+    });
+    result.or_py(py)
+}
+
+/// `stages_list(work_dir)`: the stages of the plan in `work_dir`, as JSON.
+#[pyfunction]
+fn stages_list(py: Python<'_>, work_dir: PathBuf) -> PyResult<String> {
+    let plan = Plan::open(&work_dir).or_py(py)?;
+    Ok(stages_json(&plan))
+}
+
+/// `stages_run_task(work_dir, stage, rank, *, threads=None)`: runs one
+/// task (nothing if it has finished already); returns True if it ran.
+#[pyfunction]
+#[pyo3(signature = (work_dir, stage, rank, *, threads = None))]
+fn stages_run_task(
+    py: Python<'_>,
+    work_dir: PathBuf,
+    stage: String,
+    rank: usize,
+    threads: Option<usize>,
+) -> PyResult<bool> {
+    let pool = pool(py, threads)?;
+    let result = interruptible(py, None, move || -> syndic::Result<bool> {
+        install(&pool, || {
+            let plan = Plan::open(&work_dir)?;
+            let ran = !plan.is_done(&stage, rank);
+            // An engine's worker process runs many tasks: hand what the last
+            // one freed back to the system, and restart the peak RSS count
+            // so that the task's marker records this task's peak.
+            release_memory();
+            #[cfg(target_os = "linux")]
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
+            let result = plan.run_task(&stage, rank);
+            release_memory();
+            result.map(|()| ran)
+        })
+    })?;
+    result.or_py(py)
+}
+
+/// Returns the memory the allocator holds free to the system (glibc keeps
+/// it in per-thread arenas otherwise, and a long-lived worker grows task
+/// after task).
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; it has no
+    // preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// `stages_run_local(work_dir, *, threads=None)`: every task of the plan
+/// in this process (the local executor).
+#[pyfunction]
+#[pyo3(signature = (work_dir, *, threads = None))]
+fn stages_run_local(py: Python<'_>, work_dir: PathBuf, threads: Option<usize>) -> PyResult<()> {
+    let pool = pool(py, threads)?;
+    let result = interruptible(py, None, move || -> syndic::Result<()> {
+        install(&pool, || {
+            let plan = Plan::open(&work_dir)?;
+            run_local(&plan, &|_, _, _| {})
+        })
+    })?;
+    result.or_py(py)
+}
+
+/// `stages_finish(work_dir, out_dir, inputs)`: writes the outputs of the
+/// finished plan into `out_dir` (staged and renamed into place whole, as
+/// `syndic dedup` does; `out_dir` may not be among `inputs`); returns
+/// `stats.json`'s text.
+#[pyfunction]
+fn stages_finish(
+    py: Python<'_>,
+    work_dir: PathBuf,
+    out_dir: PathBuf,
+    inputs: Vec<PathBuf>,
+) -> PyResult<String> {
+    let result = py.detach(move || -> syndic::Result<String> {
+        let plan = Plan::open(&work_dir)?;
+        syndic::util::check_output_dir(&out_dir, &inputs)?;
+        let staged = syndic::util::StagedDir::create(&out_dir)?;
+        let stats = syndic::report::dedup::write_stage_outputs(staged.path(), &plan)?;
+        staged.commit()?;
+        let mut out = Vec::new();
+        syndic::report::dedup::write_stats(&mut out, &stats).map_err(|source| {
+            syndic::Error::Io {
+                path: "<stats>".into(),
+                source,
+            }
+        })?;
+        Ok(String::from_utf8(out).expect("JSON is UTF-8"))
+    });
+    result.or_py(py)
+}
+
+/// Adds the stage functions to the extension module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(stages_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(stages_list, m)?)?;
+    m.add_function(wrap_pyfunction!(stages_run_task, m)?)?;
+    m.add_function(wrap_pyfunction!(stages_run_local, m)?)?;
+    m.add_function(wrap_pyfunction!(stages_finish, m)?)?;
+    Ok(())
+}
