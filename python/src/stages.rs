@@ -18,14 +18,17 @@ fn stages_json(plan: &Plan) -> String {
 /// `stages_plan(inputs, work_dir, *, partitions, options...)`: lays out a
 /// dedup run of `inputs` with the options of `syndic.dedup` in `work_dir`
 /// (resumed if it holds the same run); returns the stages as JSON. With
-/// `out_dir`, first checks that it can be the output (not an input).
+/// `out_dir`, first checks that it can be the output (not an input). With
+/// `against` (an archive), the run is `dedup --against`: the archived
+/// documents that can matter are found here (one read of the inputs) and
+/// put in the work directory first.
 #[pyfunction]
 #[pyo3(signature = (inputs, work_dir, *, out_dir = None, partitions = 4, shingle = 5, permutations = 128, seed = 42,
     threshold = 0.8, verify = "auto", text_field = "text", id_field = None, input_format = None,
     skip_bad = false, write_deduped = false,
     max_record_bytes = syndic::source::DEFAULT_MAX_RECORD_BYTES, encoding = None,
     strict_utf8 = false, bucket_cap = syndic::dedup::DEFAULT_BUCKET_CAP, unique_ids = false,
-    batch_bytes = syndic::dedup::DEFAULT_BATCH_BYTES))]
+    batch_bytes = syndic::dedup::DEFAULT_BATCH_BYTES, against = None))]
 #[allow(clippy::too_many_arguments)]
 fn stages_plan(
     py: Python<'_>,
@@ -49,6 +52,7 @@ fn stages_plan(
     bucket_cap: usize,
     unique_ids: bool,
     batch_bytes: usize,
+    against: Option<PathBuf>,
 ) -> PyResult<String> {
     use syndic::dedup::{DedupConfig, Verify};
     use syndic::source::{FieldPath, InputFormat, ReadOptions};
@@ -123,7 +127,12 @@ fn stages_plan(
             syndic::util::check_output_dir(out, &inputs)?;
         }
         let sources = syndic::source::expand_inputs(&inputs, input_format)?;
-        let plan = Plan::create(&work_dir, sources, &config, partitions)?;
+        let plan = match &against {
+            Some(archive) => syndic::index::against::plan_stages(
+                archive, &work_dir, sources, &config, partitions,
+            )?,
+            None => Plan::create(&work_dir, sources, &config, partitions)?,
+        };
         Ok(stages_json(&plan))
     });
     result.or_py(py)
@@ -193,22 +202,57 @@ fn stages_run_local(py: Python<'_>, work_dir: PathBuf, threads: Option<usize>) -
     result.or_py(py)
 }
 
-/// `stages_finish(work_dir, out_dir, inputs)`: writes the outputs of the
-/// finished plan into `out_dir` (staged and renamed into place whole, as
-/// `syndic dedup` does; `out_dir` may not be among `inputs`); returns
-/// `stats.json`'s text.
+/// `stages_finish(work_dir, out_dir, inputs, *, against=None, add=False)`:
+/// writes the outputs of the finished plan into `out_dir` (staged and
+/// renamed into place whole, as `syndic dedup` does; `out_dir` may not be
+/// among `inputs`); returns `stats.json`'s text. A plan against an archive
+/// writes `syndic dedup --against`'s outputs (`against` names the archive
+/// in `against.json`) and with `add` adds the surviving new documents to
+/// the archive before the outputs are renamed into place.
 #[pyfunction]
+#[pyo3(signature = (work_dir, out_dir, inputs, *, against = None, add = false))]
 fn stages_finish(
     py: Python<'_>,
     work_dir: PathBuf,
     out_dir: PathBuf,
     inputs: Vec<PathBuf>,
+    against: Option<PathBuf>,
+    add: bool,
 ) -> PyResult<String> {
     let result = py.detach(move || -> syndic::Result<String> {
         let plan = Plan::open(&work_dir)?;
         syndic::util::check_output_dir(&out_dir, &inputs)?;
         let staged = syndic::util::StagedDir::create(&out_dir)?;
-        let stats = syndic::report::dedup::write_stage_outputs(staged.path(), &plan)?;
+        let stats = match (&against, plan.archived()) {
+            (Some(archive), Some(_)) => syndic::report::dedup::write_against_stage_outputs(
+                staged.path(),
+                &plan,
+                &archive.display().to_string(),
+                &mut || {
+                    if !add {
+                        return Ok(0);
+                    }
+                    syndic::index::against::add_stage_survivors(archive, &plan, &mut |s| {
+                        eprintln!(
+                            "syndic: {}: batch {} committed: {} added, {} unchanged; {} documents archived",
+                            archive.display(),
+                            s.batches,
+                            s.added,
+                            s.unchanged,
+                            s.archived
+                        )
+                    })
+                },
+            )?,
+            (None, None) => syndic::report::dedup::write_stage_outputs(staged.path(), &plan)?,
+            _ => {
+                return Err(syndic::Error::InvalidParameter {
+                    name: "against",
+                    value: format!("{against:?}"),
+                    reason: "must be given exactly when the plan was made against an archive",
+                })
+            }
+        };
         staged.commit()?;
         let mut out = Vec::new();
         syndic::report::dedup::write_stats(&mut out, &stats).map_err(|source| {

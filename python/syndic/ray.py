@@ -77,6 +77,8 @@ def dedup(
     runtime_env: Optional[dict] = None,
     progress: Union[bool, Callable[[str, int, int, float], None]] = True,
     keep_work_dir: bool = False,
+    against: Optional[PathLike] = None,
+    add: bool = False,
     **options: Any,
 ) -> dict:
     """Deduplicates ``inputs`` on a Ray cluster and writes to ``out_dir``
@@ -95,10 +97,18 @@ def dedup(
     (default: the cluster's CPUs). ``max_retries``: retries of a task whose
     worker or node died. ``task_threads``: threads per task (match the
     ``num_cpus`` Ray gives it). ``runtime_env``: passed to ``ray.init``.
+    ``against``: an archive (``syndic index``): the run is ``syndic dedup
+    --against``: new documents that duplicate archived ones (or each other)
+    are dropped, ``matches.jsonl`` says which archived document each
+    matches, and ``add=True`` adds the survivors to the archive (on the
+    driver, the archive's one writer, after the stages). The archived
+    candidates are looked up on the driver (one read of the inputs).
     Other options are those of :func:`syndic.dedup`.
     """
     import ray
 
+    if add and against is None:
+        raise _syndic_error("add=True needs against= (an archive)")
     unknown = set(options) - STAGE_OPTIONS - {"threads", "exact_memory"}
     if unknown:
         raise _syndic_error(
@@ -134,7 +144,12 @@ def dedup(
 
     stages = json.loads(
         _syndic.stages_plan(
-            inputs, str(wd), out_dir=os.fspath(out), partitions=partitions, **options
+            inputs,
+            str(wd),
+            out_dir=os.fspath(out),
+            partitions=partitions,
+            against=None if against is None else os.fspath(against),
+            **options,
         )
     )
     # glibc gives every thread an arena of its own and keeps what a task
@@ -174,7 +189,15 @@ def dedup(
             done += len(ready)
             if report:
                 report(name, done, total, time.monotonic() - started)
-    stats = json.loads(_syndic.stages_finish(str(wd), os.fspath(out), inputs))
+    stats = json.loads(
+        _syndic.stages_finish(
+            str(wd),
+            os.fspath(out),
+            inputs,
+            against=None if against is None else os.fspath(against),
+            add=add,
+        )
+    )
     if created and not keep_work_dir:
         shutil.rmtree(wd, ignore_errors=True)
     return stats
@@ -226,8 +249,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--against")
     p.add_argument("--add", action="store_true")
     a = p.parse_args(argv)
-    if a.against or a.add:
-        p.error("--against/--add need the archive on one machine; run syndic dedup without --engine ray")
+    if a.add and not a.against:
+        p.error("--add needs --against ARCHIVE")
     opts: dict[str, Any] = {
         "shingle": a.shingle,
         "permutations": a.permutations,
@@ -259,6 +282,8 @@ def main(argv: list[str]) -> int:
             max_retries=a.max_retries,
             keep_work_dir=a.keep_work_dir,
             progress=not a.quiet,
+            against=a.against,
+            add=a.add,
             **opts,
         )
     except Error as e:

@@ -297,3 +297,36 @@ def test_outputs_do_not_depend_on_the_number_of_workers(
     syndic.dedup([crawl], out, engine="ray", progress=False)
     assert int(ray.cluster_resources()["CPU"]) == nodes
     assert_same(cli, out)
+
+
+def test_ray_against_an_archive_with_add_gives_the_clis_outputs(
+    tmp_path: pathlib.Path, crawl: pathlib.Path, two_nodes: Cluster
+) -> None:
+    """`dedup --against ARCHIVE --add` on Ray: the same outputs
+    (matches.jsonl and against.json too) and the same archive afterwards."""
+    parts = sorted(crawl.iterdir())
+    old, new = parts[:2], [str(p) for p in parts[2:]]
+    for side in ["cli", "ray"]:
+        (tmp_path / side).mkdir()
+        run_cli("index", "add", str(tmp_path / side / "arch.db"), *map(str, old),
+                "--id-field", "id", "--keep-text")
+    common = ["--id-field", "id", "--write-deduped", "--against", "arch.db", "--add", "-o", "out"]
+    p = subprocess.run([BIN, "dedup", *new, *common], capture_output=True, cwd=tmp_path / "cli")
+    assert p.returncode == 0, p.stderr.decode()
+    p = subprocess.run(
+        [sys.executable, "-m", "syndic", "dedup", *new, *common, "--engine", "ray",
+         "--address", two_nodes.address, "--partitions", "3", "--quiet"],
+        capture_output=True, cwd=tmp_path / "ray",
+    )
+    assert p.returncode == 0, p.stderr.decode()
+    assert_same(tmp_path / "cli" / "out", tmp_path / "ray" / "out")
+    against = json.loads((tmp_path / "ray" / "out" / "against.json").read_text())
+    assert against["duplicates_of_archived"] > 0 and against["added"] > 0
+    stats = [
+        json.loads(subprocess.run(
+            [BIN, "index", "stats", str(tmp_path / side / "arch.db"), "--format", "json"],
+            capture_output=True, check=True,
+        ).stdout)["documents"]
+        for side in ["cli", "ray"]
+    ]
+    assert stats[0] == stats[1] > 0

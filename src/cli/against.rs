@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use syndic::index::{AddConfig, Adder, Archive, ArchiveParams, Mode};
 use syndic::source::{InputFormat, Source};
-use syndic::util::{round4, StagedDir};
+use syndic::util::StagedDir;
 
 use super::dedup::{create, finish, Bar, DedupRun};
 
@@ -66,17 +66,17 @@ pub(super) fn run_against(
         }
         for m in run_ {
             clustered_new += (m.doc >= p) as u64;
-            serde_json::to_writer(
+            let member = syndic::dedup::Member {
+                cluster: clusters,
+                ..*m
+            };
+            syndic::dedup::write_against_cluster_line(
                 &mut w,
-                &serde_json::json!({
-                    "id": id_of(m.doc),
-                    "cluster": clusters,
-                    "representative": id_of(m.representative),
-                    "similarity": round4(m.similarity as f64),
-                    "archived": m.doc < p,
-                }),
+                id_of(m.doc),
+                id_of(m.representative),
+                &member,
+                m.doc < p,
             )?;
-            w.write_all(b"\n")?;
         }
         clusters += 1;
     }
@@ -100,15 +100,12 @@ pub(super) fn run_against(
         .filter(|m| m.doc >= p && m.representative < p)
     {
         of_archive += 1;
-        serde_json::to_writer(
+        syndic::dedup::write_match_line(
             &mut w,
-            &serde_json::json!({
-                "id": id_of(m.doc),
-                "archived": id_of(m.representative),
-                "similarity": round4(m.similarity as f64),
-            }),
+            id_of(m.doc),
+            id_of(m.representative),
+            m.similarity,
         )?;
-        w.write_all(b"\n")?;
     }
     finish(w)?;
     if run.config.write_deduped {
@@ -158,19 +155,17 @@ pub(super) fn run_against(
     syndic::report::dedup::write_stats(&mut w, deduped.stats())?;
     finish(w)?;
     let mut w = create(dir, "against.json")?;
-    serde_json::to_writer_pretty(
+    syndic::report::dedup::write_against_summary(
         &mut w,
-        &serde_json::json!({
-            "archive": path.display().to_string(),
-            "archived_candidates": p,
-            "new_documents": new_docs,
-            "duplicates": dup_new,
-            "duplicates_of_archived": of_archive,
-            "duplicates_within_new": dup_new - of_archive,
-            "added": added,
-        }),
+        &syndic::report::dedup::AgainstSummary {
+            archive: path.display().to_string(),
+            archived_candidates: u64::from(p),
+            new_documents: new_docs,
+            duplicates: dup_new,
+            duplicates_of_archived: of_archive,
+            added,
+        },
     )?;
-    w.write_all(b"\n")?;
     finish(w)?;
     drop(prior);
     staged.commit()?;

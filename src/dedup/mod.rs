@@ -303,6 +303,50 @@ pub fn write_cluster_line(
     out.write_all(b"\n")
 }
 
+/// Writes one line of clusters.jsonl of a run against an archive (`dedup
+/// --against`): `{"archived", "cluster", "id", "representative",
+/// "similarity"}`, `archived` telling whether the member is an archived
+/// document. The one serializer of the line, for the single-machine run
+/// and the stages.
+pub fn write_against_cluster_line(
+    out: &mut dyn Write,
+    id: &str,
+    representative: &str,
+    m: &Member,
+    archived: bool,
+) -> std::io::Result<()> {
+    serde_json::to_writer(
+        &mut *out,
+        &serde_json::json!({
+            "id": id,
+            "cluster": m.cluster,
+            "representative": representative,
+            "similarity": crate::util::round4(m.similarity as f64),
+            "archived": archived,
+        }),
+    )?;
+    out.write_all(b"\n")
+}
+
+/// Writes one line of matches.jsonl (`dedup --against`): the new document
+/// `id` dropped as a duplicate of the archived document `archived`.
+pub fn write_match_line(
+    out: &mut dyn Write,
+    id: &str,
+    archived: &str,
+    similarity: f32,
+) -> std::io::Result<()> {
+    serde_json::to_writer(
+        &mut *out,
+        &serde_json::json!({
+            "id": id,
+            "archived": archived,
+            "similarity": crate::util::round4(similarity as f64),
+        }),
+    )?;
+    out.write_all(b"\n")
+}
+
 /// The result of [`dedup`]: clusters, duplicates, statistics, and what is
 /// needed to write the surviving records.
 pub struct Deduped {

@@ -66,7 +66,7 @@ use crate::util::{write_atomically, UnionFind};
 /// Forests merged per task in the connected-components tree.
 pub const CC_FAN_IN: usize = 4;
 /// Version of the work directory's layout.
-const PLAN_VERSION: u32 = 1;
+const PLAN_VERSION: u32 = 2;
 
 /// One input of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,7 +103,16 @@ struct PlanFile {
     sources: Vec<PlanSource>,
     options: PlanOptions,
     partitions: usize,
+    /// Documents at the front (shard 0) that are archived documents of a
+    /// run against an archive (`dedup --against`); `None` for an ordinary
+    /// run.
+    #[serde(default)]
+    archived: Option<u32>,
 }
+
+/// The file of a run against an archive that names its archived
+/// documents: a JSON array of their ids, in document order.
+pub const ARCHIVED_IDS: &str = "archived.ids.json";
 
 /// One stage: its name and number of tasks (ranks `0..tasks`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,6 +131,19 @@ pub struct Plan {
     deduper: Deduper,
     config: DedupConfig,
     sources: Vec<Source>,
+}
+
+/// What split task `q` found (`star/Q.json`).
+#[derive(Debug, Serialize, Deserialize)]
+struct StarCounts {
+    /// Clusters per representative range.
+    per_range: Vec<u64>,
+    /// Members of those clusters.
+    members: u64,
+    /// Of those, new documents (all of them in an ordinary run).
+    new_members: u64,
+    /// Of those, duplicates (not their cluster's representative).
+    new_duplicates: u64,
 }
 
 /// What a task reports in its completion marker.
@@ -445,6 +467,33 @@ impl Plan {
         config: &DedupConfig,
         partitions: usize,
     ) -> Result<Plan> {
+        Plan::create_inner(work_dir, sources, config, partitions, None)
+    }
+
+    /// [`Plan::create`] for a run against an archive: the first source
+    /// holds `archived` archived documents, named in the work directory's
+    /// [`ARCHIVED_IDS`] (`syndic::index::against` writes both). They are
+    /// clustered with the new documents but never reported themselves:
+    /// the outputs are those of `syndic dedup --against` (clusters holding
+    /// a new document, with `archived` on each member; `matches.jsonl`; the
+    /// new documents' duplicates, survivors and counts).
+    pub fn create_with_archived(
+        work_dir: &Path,
+        sources: Vec<Source>,
+        config: &DedupConfig,
+        partitions: usize,
+        archived: u32,
+    ) -> Result<Plan> {
+        Plan::create_inner(work_dir, sources, config, partitions, Some(archived))
+    }
+
+    fn create_inner(
+        work_dir: &Path,
+        sources: Vec<Source>,
+        config: &DedupConfig,
+        partitions: usize,
+        archived: Option<u32>,
+    ) -> Result<Plan> {
         if partitions == 0 {
             return Err(Error::InvalidParameter {
                 name: "partitions",
@@ -499,6 +548,7 @@ impl Plan {
             sources: plan_sources,
             options,
             partitions,
+            archived,
         };
         std::fs::create_dir_all(work_dir).map_err(io_err(work_dir))?;
         let path = work_dir.join("plan.json");
@@ -587,6 +637,59 @@ impl Plan {
             file,
             sources,
         })
+    }
+
+    /// The inputs, in document order (with an archive's documents first in
+    /// a run against one).
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Archived documents at the front of a run against an archive
+    /// (`None` for an ordinary run).
+    pub fn archived(&self) -> Option<u32> {
+        self.file.archived
+    }
+
+    /// Archived documents at the front (0 for an ordinary run).
+    fn front(&self) -> u32 {
+        self.file.archived.unwrap_or(0)
+    }
+
+    /// The ids of the archived documents of a run against an archive.
+    fn archived_ids(&self) -> Result<Vec<String>> {
+        if self.front() == 0 {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = read_json(&self.path(ARCHIVED_IDS))?;
+        if ids.len() != self.front() as usize {
+            return Err(bad_plan(
+                &self.path(ARCHIVED_IDS),
+                format!(
+                    "names {} archived documents, the plan {}",
+                    ids.len(),
+                    self.front()
+                ),
+            ));
+        }
+        Ok(ids)
+    }
+
+    /// The new documents found to be duplicates in a finished run against
+    /// an archive, as numbers among the new documents (0 = the first new
+    /// one), ascending: what `--add` leaves out.
+    pub fn new_duplicates(&self) -> Result<Vec<u64>> {
+        let a = u64::from(self.front());
+        let offsets = self.offsets()?;
+        let mut out = Vec::new();
+        for (s, &offset) in offsets.iter().enumerate().take(self.shards()) {
+            out.extend(
+                read_u32s(&self.path(&format!("out/dups.{s}")))?
+                    .into_iter()
+                    .map(|d| offset + u64::from(d) - a),
+            );
+        }
+        Ok(out)
     }
 
     /// The work directory.
@@ -1324,12 +1427,18 @@ impl Plan {
             star.extend(split_component(docs.iter().copied(), t, similarity_of));
         }
         star.par_sort_unstable_by_key(|&(r, m, _)| (r, m));
+        // Clusters of two or more; in a run against an archive, only those
+        // holding a new document (the others concern nobody).
+        let a = self.front();
         let mut out: Vec<(u32, u32, f32)> = Vec::new();
         let mut clusters = 0u64;
+        let (mut new_members, mut new_duplicates) = (0u64, 0u64);
         for run in star.chunk_by(|x, y| x.0 == y.0) {
-            if run.len() >= 2 {
+            if run.len() >= 2 && run.iter().any(|x| x.1 >= a) {
                 out.extend_from_slice(run);
                 clusters += 1;
+                new_members += run.iter().filter(|x| x.1 >= a).count() as u64;
+                new_duplicates += run.iter().filter(|x| x.1 >= a && x.0 != x.1).count() as u64;
             }
         }
         counts.insert("clusters".into(), clusters);
@@ -1359,7 +1468,12 @@ impl Plan {
         }
         write_json(
             &self.path(&format!("star/{q}.json")),
-            &(per_clusters, out.len()),
+            &StarCounts {
+                per_range: per_clusters,
+                members: out.len() as u64,
+                new_members,
+                new_duplicates,
+            },
         )?;
         for (j, piece) in per.iter().enumerate() {
             write_atomically(&self.path(&format!("star/{q}.{j}")), |w| {
@@ -1389,8 +1503,8 @@ impl Plan {
             .collect())
     }
 
-    /// Clusters per representative range, written by split task `q`.
-    fn star_counts(&self, q: usize) -> Result<(Vec<u64>, u64)> {
+    /// What split task `q` found.
+    fn star_counts(&self, q: usize) -> Result<StarCounts> {
         read_json(&self.path(&format!("star/{q}.json")))
     }
 
@@ -1400,7 +1514,7 @@ impl Plan {
         let mut first_cluster = 0u64;
         let mut star: Vec<(u32, u32, f32)> = Vec::new();
         for j in 0..self.parts() {
-            first_cluster += self.star_counts(j)?.0[..q].iter().sum::<u64>();
+            first_cluster += self.star_counts(j)?.per_range[..q].iter().sum::<u64>();
             star.extend(self.star_piece(j, q)?);
         }
         star.sort_unstable_by_key(|&(r, m, _)| (r, m));
@@ -1419,10 +1533,21 @@ impl Plan {
             None
         };
         let mut ids = Ids::new(self, &offsets);
+        let a = self.front();
+        let archived_ids = self.archived_ids()?;
+        let mut id_of = |d: u32| -> Result<String> {
+            if d < a {
+                Ok(archived_ids[d as usize].clone())
+            } else {
+                ids.id(d)
+            }
+        };
         let mut lines: Vec<u8> = Vec::new();
+        let mut matches: Vec<u8> = Vec::new();
+        let line_err = |e: std::io::Error| bad_plan(self.dir(), e.to_string());
         for (i, run) in star.chunk_by(|x, y| x.0 == y.0).enumerate() {
             let cluster = (first_cluster + i as u64) as u32;
-            let rep = ids.id(run[0].0)?;
+            let rep = id_of(run[0].0)?;
             for &(r, m, sim) in run {
                 let sim = match &exact {
                     Some(v) if r != m => match v.binary_search_by_key(&(r, m), |x| x.0) {
@@ -1437,9 +1562,22 @@ impl Plan {
                     representative: r,
                     similarity: sim,
                 };
-                super::write_cluster_line(&mut lines, &ids.id(m)?, &rep, &member)
-                    .map_err(|e| bad_plan(self.dir(), e.to_string()))?;
+                let id = id_of(m)?;
+                if self.file.archived.is_none() {
+                    super::write_cluster_line(&mut lines, &id, &rep, &member).map_err(line_err)?;
+                } else {
+                    super::write_against_cluster_line(&mut lines, &id, &rep, &member, m < a)
+                        .map_err(line_err)?;
+                    if m >= a && r < a {
+                        super::write_match_line(&mut matches, &id, &rep, sim).map_err(line_err)?;
+                    }
+                }
             }
+        }
+        if self.file.archived.is_some() {
+            write_atomically(&self.path(&format!("out/matches.{q}")), |w| {
+                w.write_all(&matches)
+            })?;
         }
         write_atomically(&self.path(&format!("out/clusters.{q}")), |w| {
             w.write_all(&lines)
@@ -1465,6 +1603,15 @@ impl Plan {
             );
         }
         dups.sort_unstable();
+        if self.file.archived.is_some() {
+            // A run against an archive reports the new documents only: the
+            // archived ones (shard 0) are never duplicates or survivors.
+            if s == 0 {
+                dups.clear();
+            }
+            let local: Vec<u32> = dups.iter().map(|&d| (u64::from(d) - lo) as u32).collect();
+            write_u32s(&self.path(&format!("out/dups.{s}")), &local)?;
+        }
         let mut ids = Ids::new(self, &offsets);
         let mut text = Vec::new();
         for &d in &dups {
@@ -1475,6 +1622,14 @@ impl Plan {
             w.write_all(&text)
         })?;
         if !self.config.write_deduped {
+            return Ok(());
+        }
+        if self.file.archived.is_some() && s == 0 {
+            for name in ["out/deduped.0.jsonl", "out/deduped.0.warc"] {
+                write_atomically(&self.path(name), |_| Ok(()))?;
+            }
+            counts.insert("json_lines".into(), 0);
+            counts.insert("warc_records".into(), 0);
             return Ok(());
         }
         let (jpath, wpath) = (
@@ -1561,6 +1716,13 @@ impl Plan {
             duplicates: (0..s)
                 .map(|i| self.path(&format!("out/duplicates.{i}")))
                 .collect(),
+            matches: if self.file.archived.is_some() {
+                (0..p)
+                    .map(|q| self.path(&format!("out/matches.{q}")))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             deduped_jsonl: Vec::new(),
             deduped_warc: Vec::new(),
             json_lines: 0,
@@ -1605,10 +1767,13 @@ impl Plan {
             }
         }
         let (mut clusters, mut clustered) = (0u64, 0u64);
+        let (mut new_members, mut new_duplicates) = (0u64, 0u64);
         for q in 0..self.parts() {
-            let (c, m) = self.star_counts(q)?;
-            clusters += c.iter().sum::<u64>();
-            clustered += m;
+            let c = self.star_counts(q)?;
+            clusters += c.per_range.iter().sum::<u64>();
+            clustered += c.members;
+            new_members += c.new_members;
+            new_duplicates += c.new_duplicates;
         }
         let mut work = Work {
             passes: 1,
@@ -1652,9 +1817,20 @@ impl Plan {
                 work.passes += 1;
             }
         }
-        let duplicates = clustered - clusters;
+        let mut inputs: Vec<String> = self.file.sources.iter().map(|s| s.name.clone()).collect();
+        let duplicates = if let Some(a) = self.file.archived {
+            // As `syndic dedup --against` counts: the new documents only
+            // (bytes, input bytes, empty documents and skips of the whole
+            // run, archived candidates included).
+            inputs.remove(0);
+            documents -= u64::from(a);
+            clustered = new_members;
+            new_duplicates
+        } else {
+            clustered - clusters
+        };
         Ok(DedupStats {
-            inputs: self.file.sources.iter().map(|s| s.name.clone()).collect(),
+            inputs,
             documents,
             bytes,
             input_bytes,
@@ -1680,6 +1856,8 @@ pub struct Pieces {
     pub clusters: Vec<PathBuf>,
     /// Pieces of duplicates.txt, in order.
     pub duplicates: Vec<PathBuf>,
+    /// Pieces of matches.jsonl (a run against an archive), in order.
+    pub matches: Vec<PathBuf>,
     /// Pieces of deduped.jsonl (with `--write-deduped`).
     pub deduped_jsonl: Vec<PathBuf>,
     /// Pieces of deduped.warc (with `--write-deduped`).

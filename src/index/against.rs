@@ -156,3 +156,91 @@ fn set_path(root: &mut serde_json::Value, parts: &[String], v: serde_json::Value
     }
     *cur = v;
 }
+
+/// Lays out `dedup --against ARCHIVE` as stages in `work_dir`
+/// ([`crate::dedup::stages`]): the archived documents that can matter are
+/// found once (one read of `sources`, here) and written into the work
+/// directory as the plan's first input, with their ids in
+/// [`crate::dedup::stages::ARCHIVED_IDS`]; the stages then write exactly
+/// what `syndic dedup --against` writes. A work directory that already
+/// holds the archived documents of this run is resumed, not redone.
+pub fn plan_stages(
+    archive: &Path,
+    work_dir: &Path,
+    sources: Vec<Source>,
+    config: &crate::dedup::DedupConfig,
+    partitions: usize,
+) -> Result<crate::dedup::stages::Plan> {
+    use crate::dedup::stages::{Plan, ARCHIVED_IDS};
+    if let Some(s) = sources.iter().find(|s| s.path.is_none()) {
+        return Err(Error::InvalidParameter {
+            name: "INPUT",
+            value: s.name.clone(),
+            reason: "--against reads the inputs twice (once to find the archived candidates): give files, not standard input",
+        });
+    }
+    let params = super::ArchiveParams::new(
+        config.shingle,
+        config.permutations,
+        config.seed,
+        config.threshold,
+    )?;
+    std::fs::create_dir_all(work_dir).map_err(|source| Error::Io {
+        path: work_dir.to_path_buf(),
+        source,
+    })?;
+    let file = work_dir.join("archived.jsonl");
+    let ids_path = work_dir.join(ARCHIVED_IDS);
+    let ids: Vec<String> = if ids_path.is_file() && file.is_file() {
+        let b = std::fs::read(&ids_path).map_err(|source| Error::Io {
+            path: ids_path.clone(),
+            source,
+        })?;
+        serde_json::from_slice(&b).map_err(|e| Error::BadOutput {
+            path: ids_path.clone(),
+            reason: e.to_string(),
+        })?
+    } else {
+        let a = Archive::open(archive, super::store::Mode::Read)?;
+        a.check_params(&params)?;
+        let prior = prior_documents(&a, &sources, &config.read, config.batch_bytes, work_dir)?;
+        // The documents first, their ids last: the ids file says the
+        // documents are complete.
+        prior.file.persist(&file).map_err(|e| Error::Io {
+            path: file.clone(),
+            source: e.error,
+        })?;
+        let json = serde_json::to_vec(&prior.ids).expect("strings serialize");
+        crate::util::write_atomically(&ids_path, |w| w.write_all(&json))?;
+        prior.ids
+    };
+    let mut all = crate::source::expand_inputs(&[file], Some(crate::source::InputFormat::Jsonl))?;
+    all.extend(sources);
+    Plan::create_with_archived(work_dir, all, config, partitions, ids.len() as u32)
+}
+
+/// `dedup --against ARCHIVE --add` after the stages of [`plan_stages`]:
+/// adds the new documents that are not duplicates to the archive (with
+/// their text), in batches; `on_commit` after each. Returns the number
+/// added.
+pub fn add_stage_survivors(
+    archive: &Path,
+    plan: &crate::dedup::stages::Plan,
+    on_commit: &mut dyn FnMut(&super::AddSummary),
+) -> Result<u64> {
+    let c = plan.config();
+    let params = super::ArchiveParams::new(c.shingle, c.permutations, c.seed, c.threshold)?;
+    let mut writer = Archive::open_or_create(archive, &params)?;
+    let duplicates = plan.new_duplicates()?;
+    let config = super::AddConfig {
+        read: c.read.clone(),
+        keep_text: true,
+        replace: false,
+        batch_docs: super::DEFAULT_BATCH_DOCS,
+        batch_bytes: c.batch_bytes,
+    };
+    let new_sources = plan.sources()[1..].to_vec();
+    let keep = |i: u64| duplicates.binary_search(&i).is_err();
+    let summary = super::Adder::new(&mut writer, config)?.run(new_sources, &keep, on_commit)?;
+    Ok(summary.added)
+}

@@ -122,6 +122,9 @@ pub fn write_stage_outputs(dir: &Path, plan: &crate::dedup::stages::Plan) -> Res
     };
     concat("clusters.jsonl", &pieces.clusters)?;
     concat("duplicates.txt", &pieces.duplicates)?;
+    if plan.archived().is_some() {
+        concat("matches.jsonl", &pieces.matches)?;
+    }
     if plan.config().write_deduped {
         let j = concat("deduped.jsonl", &pieces.deduped_jsonl)?;
         let w = concat("deduped.warc", &pieces.deduped_warc)?;
@@ -146,6 +149,83 @@ pub fn write_stage_outputs(dir: &Path, plan: &crate::dedup::stages::Plan) -> Res
     })?;
     finish(&path, w)?;
     Ok(stats)
+}
+
+/// The outputs of a finished run of the stages against an archive (a plan
+/// of `syndic::index::against::plan_stages`), exactly those of `syndic
+/// dedup --against`: [`write_stage_outputs`] (with `matches.jsonl`), then
+/// `add` (the `--add` step: it returns the documents added), then
+/// `against.json`. `archive` is the archive as the user named it.
+pub fn write_against_stage_outputs(
+    dir: &Path,
+    plan: &crate::dedup::stages::Plan,
+    archive: &str,
+    add: &mut dyn FnMut() -> Result<u64>,
+) -> Result<DedupStats> {
+    let stats = write_stage_outputs(dir, plan)?;
+    let matches = dir.join("matches.jsonl");
+    let of_archive = std::fs::read(&matches)
+        .map_err(|source| Error::Io {
+            path: matches.clone(),
+            source,
+        })?
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    let added = add()?;
+    let (path, mut w) = create(dir, "against.json")?;
+    write_against_summary(
+        &mut w,
+        &AgainstSummary {
+            archive: archive.to_owned(),
+            archived_candidates: u64::from(plan.archived().unwrap_or(0)),
+            new_documents: stats.documents,
+            duplicates: stats.duplicates,
+            duplicates_of_archived: of_archive,
+            added,
+        },
+    )
+    .map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    finish(&path, w)?;
+    Ok(stats)
+}
+
+/// What `dedup --against` found against the archive (`against.json`).
+#[derive(Debug, Clone, Default)]
+pub struct AgainstSummary {
+    /// The archive, as given.
+    pub archive: String,
+    /// Archived documents that shared a band key with a new one.
+    pub archived_candidates: u64,
+    /// New documents read.
+    pub new_documents: u64,
+    /// New documents dropped as duplicates.
+    pub duplicates: u64,
+    /// Of those, duplicates of archived documents.
+    pub duplicates_of_archived: u64,
+    /// New documents added to the archive (`--add`).
+    pub added: u64,
+}
+
+/// `against.json`, pretty-printed: the one writer, for the single-machine
+/// run and the stages.
+pub fn write_against_summary(out: &mut dyn Write, s: &AgainstSummary) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &serde_json::json!({
+            "archive": s.archive,
+            "archived_candidates": s.archived_candidates,
+            "new_documents": s.new_documents,
+            "duplicates": s.duplicates,
+            "duplicates_of_archived": s.duplicates_of_archived,
+            "duplicates_within_new": s.duplicates - s.duplicates_of_archived,
+            "added": s.added,
+        }),
+    )?;
+    out.write_all(b"\n")
 }
 
 /// `stats.json`, pretty-printed.
