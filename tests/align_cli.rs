@@ -340,7 +340,12 @@ fn pan_settings_report_a_summary_against_the_whole_region_it_condenses() {
         .join(" ");
     let summary = (0..6)
         .map(|j| {
-            let (s, p, q, r) = (&src[8 * j + 4], &src[8 * j], &src[8 * j + 2], &src[8 * j + 6]);
+            let (s, p, q, r) = (
+                &src[8 * j + 4],
+                &src[8 * j],
+                &src[8 * j + 2],
+                &src[8 * j + 6],
+            );
             format!(
                 "The {} and {} of the {} {}, with {} {}, {} {} and {} {}.",
                 s[0], s[1], s[2], s[3], p[0], p[1], q[0], q[1], r[0], r[1]
@@ -352,7 +357,15 @@ fn pan_settings_report_a_summary_against_the_whole_region_it_condenses() {
     let f = Fixture::new();
     let pa = f.write("a.txt", &a);
     let pb = f.write("b.txt", format!("{b}\n"));
-    let args = ["align", "--language", "en", "--format", "json", "a.txt", "b.txt"];
+    let args = [
+        "align",
+        "--language",
+        "en",
+        "--format",
+        "json",
+        "a.txt",
+        "b.txt",
+    ];
     let mut pan_args = args.to_vec();
     pan_args.insert(1, "--pan");
     let run = f.run(&pan_args);
@@ -366,11 +379,20 @@ fn pan_settings_report_a_summary_against_the_whole_region_it_condenses() {
     let at = |text: &str, w: &str| text.find(w).unwrap() as u64;
     // The summary side is the summary, none of the text around it.
     let (a0, a1) = (at(&a, &summary), at(&a, &summary) + summary.len() as u64);
-    let (sa, ea) = (p["a"]["start"].as_u64().unwrap(), p["a"]["end"].as_u64().unwrap());
+    let (sa, ea) = (
+        p["a"]["start"].as_u64().unwrap(),
+        p["a"]["end"].as_u64().unwrap(),
+    );
     assert!(a0 <= sa && sa <= a0 + 4 && ea == a1, "{r:#}");
     // The source side runs from the first condensed word to the last.
-    let (b0, b1) = (at(&b, &src[0][0]), at(&b, &src[46][1]) + src[46][1].len() as u64);
-    let (sb, eb) = (p["b"]["start"].as_u64().unwrap(), p["b"]["end"].as_u64().unwrap());
+    let (b0, b1) = (
+        at(&b, &src[0][0]),
+        at(&b, &src[46][1]) + src[46][1].len() as u64,
+    );
+    let (sb, eb) = (
+        p["b"]["start"].as_u64().unwrap(),
+        p["b"]["end"].as_u64().unwrap(),
+    );
     assert_eq!((sb, eb), (b0, b1), "{r:#}");
     // The editor's settings end the passage where the matched words end.
     let run = f.run(&args);

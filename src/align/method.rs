@@ -14,11 +14,6 @@ use crate::util::{lcs_len, lcs_pairs, multiset_overlap, round4, Span};
 mod summary;
 mod verbatim;
 
-// P10TEMP: experiment toggles, removed before commit.
-pub(crate) fn p10(name: &str) -> Option<f64> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
-
 /// Configuration of the aligner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlignConfig {
@@ -123,8 +118,7 @@ impl AlignConfig {
             editorial: false,
             classify_pairs: true,
             chance_guard: 1.0,
-            summary_spread: p10("P10_SPREAD").is_none_or(|v| v != 0.0),
-            seed_cosine: p10("P10_COS").unwrap_or(0.33),
+            summary_spread: true,
             ..AlignConfig::default()
         }
     }
@@ -786,8 +780,7 @@ fn summary_shaped(p: &PassagePair, config: &AlignConfig) -> bool {
 fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePair> {
     let weights = Weights::new(a, b);
     let seeds = find_seeds(a, b, &weights, config);
-    let windows = config.summary_spread && p10("P10_WIN").is_some();
-    if seeds.is_empty() && !windows {
+    if seeds.is_empty() && !config.summary_spread {
         return Vec::new();
     }
     let mut clusters = extend(a, b, &weights, &seeds, config.max_gap, config);
@@ -799,9 +792,7 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         for s in summaries(a, b, &weights, &seeds, config) {
             let inside = |c: &Cluster| contains(&s.a, &c.a) && contains(&s.b, &c.b);
             let touching = |c: &Cluster| overlaps(&s.a, &c.a) || overlaps(&s.b, &c.b);
-            if (config.summary_spread && p10("P10_TOUCH").is_some())
-                || clusters.iter().filter(|c| touching(c)).all(inside)
-            {
+            if clusters.iter().filter(|c| touching(c)).all(inside) {
                 clusters.retain(|c| !touching(c));
                 clusters.push(s);
             }
@@ -809,9 +800,6 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
     }
     for c in &mut clusters {
         grow_units(a, b, c);
-        if config.summary_spread && c.summary {
-            summary::spread(a, b, c, config.max_gap);
-        }
     }
     // Length filter on the sentence-level passages: refinement may trim an
     // edited copy well inside its sentences, and must not lose it for that.
@@ -822,7 +810,8 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         };
         chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
     });
-    if windows && clusters.is_empty() {
+    if config.summary_spread && clusters.is_empty() {
+        // No seed cluster: look for a summary by content alone.
         clusters = summary::windows(a, b, &weights, config);
         clusters.retain(|c| {
             let chars = |d: &AlignDoc, r: &Range<usize>| {
@@ -837,7 +826,16 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         .into_iter()
         .filter_map(|c| {
             if config.summary_spread && c.summary {
-                summary::refine(a, b, &c)
+                // A copy inside a summary-shaped cluster (a chance seed
+                // far away made the cluster long) is a copy: its in-order
+                // matches say so, and it keeps their boundaries.
+                let copy = refine(a, b, &c);
+                if copy.as_ref().is_some_and(|p| !summary_shaped(p, config)) {
+                    return copy;
+                }
+                let mut s = c.clone();
+                summary::spread(a, b, &mut s, config.max_gap);
+                summary::refine(a, b, &s)
             } else {
                 refine(a, b, &c)
             }
@@ -878,11 +876,9 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
     }
     passages.sort_by_key(|p| (p.a.words.start, p.b.words.start));
     let passages = merge_adjacent(a, b, passages, config.merge_gap_words);
-    let fc = p10("P10_FINALCHARS").is_some();
     passages
         .into_iter()
         .filter(|p| p.a.words.len() >= config.min_words && p.b.words.len() >= config.min_words)
-        .filter(|p| !fc || (p.a.chars.len() >= config.min_chars && p.b.chars.len() >= config.min_chars))
         .collect()
 }
 
@@ -1035,7 +1031,11 @@ fn summaries(
         }
         let gap = config.summary_gap;
         let first = out.len();
-        if p10("P10_SUMVAL").is_some() {
+        if config.summary_spread {
+            // A summary cluster that fails validation may hold a smaller
+            // summary that passes (a chance seed far away diluted it): it
+            // is clustered again, down to just above the ordinary gap, and
+            // what stays summary-shaped is kept.
             validate_cluster(a, b, w, group, gap, config.max_gap + 1, config, &mut out);
             let mut k = first;
             while k < out.len() {

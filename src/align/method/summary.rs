@@ -37,29 +37,21 @@ fn unit_words(d: &AlignDoc, r: &Range<usize>) -> usize {
     d.units[r.end - 1].words.end - d.units[r.start].words.start
 }
 
-/// Grows the long side of summary cluster `c` over the units that support
-/// its short side (see the module docs), at most `gap` units apart.
+/// Grows the `b` side of summary cluster `c` over the units that support
+/// its `a` side (see the module docs), at most `gap` units apart, when `a`
+/// is the shorter side. The path is directional: `a` condenses `b` (PAN's
+/// suspicious document summarizes its source, and Sanchez-Perez et al.'s
+/// summary test is directional in the same way); a long `a` side against a
+/// short `b` is an expanded copy, not a summary, and is left alone.
 pub(super) fn spread(a: &AlignDoc, b: &AlignDoc, c: &mut Cluster, gap: usize) {
-    let a_short = unit_words(a, &c.a) <= unit_words(b, &c.b);
-    if super::p10("P10_DIR").is_some() && !a_short {
+    if unit_words(a, &c.a) > unit_words(b, &c.b) {
         return;
     }
-    let (short, short_r, long, mut long_r) = if a_short {
-        (a, c.a.clone(), b, c.b.clone())
-    } else {
-        (b, c.b.clone(), a, c.a.clone())
-    };
-    let gap = super::p10("P10_SGAP").map_or(gap, |v| v as usize);
-    long_r = region(short, &short_r, long, long_r, gap);
-    if a_short {
-        c.b = long_r;
-    } else {
-        c.a = long_r;
-    }
+    c.b = region(a, &c.a, b, c.b.clone(), gap);
     c.words = unit_words(a, &c.a).min(unit_words(b, &c.b));
 }
 
-/// The region of `long` around `start` that supports units `short_r` of
+/// The region of `long` around `r` that supports units `short_r` of
 /// `short`.
 fn region(
     short: &AlignDoc,
@@ -75,10 +67,7 @@ fn region(
     let support: Vec<bool> = long
         .units
         .iter()
-        .map(|u| {
-            u.terms.iter().filter(|t| terms.contains(&t.0)).count()
-                >= super::p10("P10_SUPPORT").map_or(SUPPORT_TERMS, |v| v as usize)
-        })
+        .map(|u| u.terms.iter().filter(|t| terms.contains(&t.0)).count() >= SUPPORT_TERMS)
         .collect();
     loop {
         let mut moved = false;
@@ -124,7 +113,8 @@ const WINDOW_UNITS: usize = 2;
 /// Summary windows: passages found by content alone, for pairs where no
 /// seed cluster survives (a summary whose sentences each condense several
 /// source sentences matches none of them well enough to seed). A summary
-/// is text that comes from the other document inside one that does not:
+/// is text that comes from the other document inside one that does not
+/// (here: a run of `a` against `b`, as in [`spread`]):
 /// a run of at least [`WINDOW_UNITS`] units each of whose weighted terms
 /// occur at least [`WINDOW_COVER`] in the other document, standing out
 /// ([`WINDOW_CONTRAST`]) from how well the rest of its document is covered
@@ -139,13 +129,9 @@ pub(super) fn windows(
     config: &AlignConfig,
 ) -> Vec<Cluster> {
     let mut out = Vec::new();
-    let sides: &[bool] = if super::p10("P10_DIR").is_some() {
-        &[true]
-    } else {
-        &[true, false]
-    };
-    for &a_short in sides {
-        let (x, y) = if a_short { (a, b) } else { (b, a) };
+    // Directional, as [`spread`]: `a` condenses `b`.
+    {
+        let (x, y, a_short) = (a, b, true);
         let cover: Vec<f64> = (0..x.units.len())
             .map(|u| {
                 let (mut hit, mut all) = (0f64, 0f64);
@@ -211,8 +197,7 @@ fn window_cluster(
     if shared(best) < SUPPORT_TERMS {
         return None;
     }
-    let gap = super::p10("P10_SGAP").map_or(config.max_gap, |v| v as usize);
-    let r = region(x, &run, y, best..best + 1, gap);
+    let r = region(x, &run, y, best..best + 1, config.max_gap);
     let chars = |d: &AlignDoc, r: &Range<usize>| {
         let span = Span::new(d.units[r.start].span.start, d.units[r.end - 1].span.end);
         d.chars.chars(span).len() as f64
