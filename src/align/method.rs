@@ -66,12 +66,15 @@ pub struct AlignConfig {
     /// no-plagiarism guard; PAN: 1). Infinite: every passage is reported
     /// with its rarity, for the editor to judge.
     pub chance_guard: f64,
-    /// The summary path (PAN): the long side of a summary-shaped passage
-    /// (see [`AlignConfig::summary_ratio`]) covers the whole region of its
-    /// document that the short side condenses, found by content (the units
-    /// sharing terms with the summary, wherever they are in the region),
-    /// not by the order of its seeds. Off for the editor, whose passages
-    /// end where the matched words end.
+    /// The summary path (PAN): the second document's side of a
+    /// summary-shaped passage (see [`AlignConfig::summary_ratio`]) whose
+    /// first side is the shorter covers the whole region that the first
+    /// side condenses, found by content (the units sharing terms with the
+    /// summary, wherever they are in the region), not by the order of its
+    /// seeds; a pair with no seed cluster is searched for a summary by
+    /// content alone. Directional: the first document condenses the second
+    /// (PAN's suspicious document and its source). Off for the editor,
+    /// whose passages end where the matched words end.
     pub summary_spread: bool,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
