@@ -305,3 +305,102 @@ fn pan_settings_report_copies_from_two_places_of_the_source_as_two_exact_passage
         assert_side_matches(&p["b"], &std::fs::read(&pb).unwrap());
     }
 }
+
+/// Made-up word `k` of sentence `i` of vocabulary `salt`.
+fn made_up(salt: u64, i: usize, k: usize) -> String {
+    let mut x =
+        (salt * 1_000_003 + i as u64 * 131 + k as u64 * 7 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (0..8)
+        .map(|_| {
+            x = x.rotate_left(5).wrapping_mul(0x0000_0100_0000_01B3) ^ 0x5555;
+            (b'a' + (x % 26) as u8) as char
+        })
+        .collect()
+}
+
+#[test]
+fn pan_settings_report_a_summary_against_the_whole_region_it_condenses() {
+    // The source: 48 sentences of six content words each. The summary: six
+    // sentences, sentence j taking four words of source sentence 8j + 4
+    // (its seed) and two of each of 8j, 8j + 2 and 8j + 6, so that the
+    // condensed region runs from sentence 0 to sentence 46 while the seeds
+    // run only from 4 to 44.
+    let src: Vec<Vec<String>> = (0..48)
+        .map(|i| (0..6).map(|k| made_up(7, i, k)).collect())
+        .collect();
+    let b = src
+        .iter()
+        .map(|w| {
+            format!(
+                "The {} and the {} of a {} with the {} for {} and {}.",
+                w[0], w[1], w[2], w[3], w[4], w[5]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let summary = (0..6)
+        .map(|j| {
+            let (s, p, q, r) = (
+                &src[8 * j + 4],
+                &src[8 * j],
+                &src[8 * j + 2],
+                &src[8 * j + 6],
+            );
+            format!(
+                "The {} and {} of the {} {}, with {} {}, {} {} and {} {}.",
+                s[0], s[1], s[2], s[3], p[0], p[1], q[0], q[1], r[0], r[1]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let a = format!("{} {summary} {}\n", filler(10, 11), filler(10, 12));
+    let f = Fixture::new();
+    let pa = f.write("a.txt", &a);
+    let pb = f.write("b.txt", format!("{b}\n"));
+    let args = [
+        "align",
+        "--language",
+        "en",
+        "--format",
+        "json",
+        "a.txt",
+        "b.txt",
+    ];
+    let mut pan_args = args.to_vec();
+    pan_args.insert(1, "--pan");
+    let run = f.run(&pan_args);
+    run.expect_code(0);
+    let r = run.json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#}");
+    let p = &ps[0];
+    assert_side_matches(&p["a"], &std::fs::read(&pa).unwrap());
+    assert_side_matches(&p["b"], &std::fs::read(&pb).unwrap());
+    let at = |text: &str, w: &str| text.find(w).unwrap() as u64;
+    // The summary side is the summary, none of the text around it.
+    let (a0, a1) = (at(&a, &summary), at(&a, &summary) + summary.len() as u64);
+    let (sa, ea) = (
+        p["a"]["start"].as_u64().unwrap(),
+        p["a"]["end"].as_u64().unwrap(),
+    );
+    assert!(a0 <= sa && sa <= a0 + 4 && ea == a1, "{r:#}");
+    // The source side runs from the first condensed word to the last.
+    let (b0, b1) = (
+        at(&b, &src[0][0]),
+        at(&b, &src[46][1]) + src[46][1].len() as u64,
+    );
+    let (sb, eb) = (
+        p["b"]["start"].as_u64().unwrap(),
+        p["b"]["end"].as_u64().unwrap(),
+    );
+    assert_eq!((sb, eb), (b0, b1), "{r:#}");
+    // The editor's settings end the passage where the matched words end.
+    let run = f.run(&args);
+    let r = run.json();
+    assert!(
+        passages(&r)
+            .iter()
+            .all(|p| p["b"]["start"].as_u64().unwrap() > b0),
+        "{r:#}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::text::{Analyzed, Language, Tokens};
 use crate::util::{lcs_len, lcs_pairs, multiset_overlap, round4, Span};
 
+mod summary;
 mod verbatim;
 
 /// Configuration of the aligner.
@@ -65,6 +66,16 @@ pub struct AlignConfig {
     /// no-plagiarism guard; PAN: 1). Infinite: every passage is reported
     /// with its rarity, for the editor to judge.
     pub chance_guard: f64,
+    /// The summary path (PAN): the second document's side of a
+    /// summary-shaped passage (see [`AlignConfig::summary_ratio`]) whose
+    /// first side is the shorter covers the whole region that the first
+    /// side condenses, found by content (the units sharing terms with the
+    /// summary, wherever they are in the region), not by the order of its
+    /// seeds; a pair with no seed cluster is searched for a summary by
+    /// content alone. Directional: the first document condenses the second
+    /// (PAN's suspicious document and its source). Off for the editor,
+    /// whose passages end where the matched words end.
+    pub summary_spread: bool,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -93,6 +104,7 @@ impl Default for AlignConfig {
             max_rarity: 0.001,
             classify_pairs: false,
             chance_guard: f64::INFINITY,
+            summary_spread: false,
             language: None,
         }
     }
@@ -109,6 +121,7 @@ impl AlignConfig {
             editorial: false,
             classify_pairs: true,
             chance_guard: 1.0,
+            summary_spread: true,
             ..AlignConfig::default()
         }
     }
@@ -588,6 +601,9 @@ struct Cluster {
     similarity: f64,
     /// Words on the shorter side.
     words: usize,
+    /// From the summary clustering ([`summaries`]): a short passage
+    /// condensing a long one.
+    summary: bool,
 }
 
 /// Fewest units isf is computed over (see [`Weights::new`]).
@@ -738,11 +754,9 @@ pub fn align_with(
         // A summary's matches are few and out of order by nature, and its
         // long side makes any count of them look like chance: the guard
         // judges the other passages only.
-        let summary = |p: &PassagePair| {
-            let (la, lb) = (p.a.words.len() as f64, p.b.words.len() as f64);
-            config.summary_ratio > 0.0 && la.max(lb) >= config.summary_ratio * la.min(lb)
-        };
-        passages.retain(|p| summary(p) || passage_rarity(a, b, bg, p) <= config.chance_guard);
+        passages.retain(|p| {
+            summary_shaped(p, config) || passage_rarity(a, b, bg, p) <= config.chance_guard
+        });
     }
     if config.editorial {
         let quotes = short_quotes(a, b, bg, &passages, config);
@@ -757,12 +771,19 @@ pub fn align_with(
     passages
 }
 
+/// Whether one side of `p` is at least [`AlignConfig::summary_ratio`] times
+/// the other, in words.
+fn summary_shaped(p: &PassagePair, config: &AlignConfig) -> bool {
+    let (la, lb) = (p.a.words.len() as f64, p.b.words.len() as f64);
+    config.summary_ratio > 0.0 && la.max(lb) >= config.summary_ratio * la.min(lb)
+}
+
 /// The passages found from seeds: units, seeds, extension, validation,
 /// summaries, overlaps, boundaries, merging, filtering.
 fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePair> {
     let weights = Weights::new(a, b);
     let seeds = find_seeds(a, b, &weights, config);
-    if seeds.is_empty() {
+    if seeds.is_empty() && !config.summary_spread {
         return Vec::new();
     }
     let mut clusters = extend(a, b, &weights, &seeds, config.max_gap, config);
@@ -792,10 +813,36 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         };
         chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
     });
+    if config.summary_spread && clusters.is_empty() {
+        // No seed cluster: look for a summary by content alone.
+        clusters = summary::windows(a, b, &weights, config);
+        clusters.retain(|c| {
+            let chars = |d: &AlignDoc, r: &Range<usize>| {
+                let span = Span::new(d.units[r.start].span.start, d.units[r.end - 1].span.end);
+                d.chars.chars(span).len()
+            };
+            chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
+        });
+    }
     let clusters = resolve_overlaps(clusters);
     let passages: Vec<PassagePair> = clusters
         .into_iter()
-        .filter_map(|c| refine(a, b, &c))
+        .filter_map(|c| {
+            if config.summary_spread && c.summary {
+                // A copy inside a summary-shaped cluster (a chance seed
+                // far away made the cluster long) is a copy: its in-order
+                // matches say so, and it keeps their boundaries.
+                let copy = refine(a, b, &c);
+                if copy.as_ref().is_some_and(|p| !summary_shaped(p, config)) {
+                    return copy;
+                }
+                let mut s = c.clone();
+                summary::spread(a, b, &mut s, config.max_gap);
+                summary::refine(a, b, &s)
+            } else {
+                refine(a, b, &c)
+            }
+        })
         .collect();
     // Verbatim copies get their exact extent from the verbatim path.
     let chars = |d: &AlignDoc, w: &Range<usize>| {
@@ -986,7 +1033,28 @@ fn summaries(
             continue;
         }
         let gap = config.summary_gap;
-        validate_cluster(a, b, w, group, gap, gap, config, &mut out);
+        let first = out.len();
+        if config.summary_spread {
+            // A summary cluster that fails validation may hold a smaller
+            // summary that passes (a chance seed far away diluted it): it
+            // is clustered again, down to just above the ordinary gap, and
+            // what stays summary-shaped is kept.
+            validate_cluster(a, b, w, group, gap, config.max_gap + 1, config, &mut out);
+            let mut k = first;
+            while k < out.len() {
+                let c = &out[k];
+                let la = (a.units[c.a.end - 1].span.end - a.units[c.a.start].span.start) as f64;
+                let lb = (b.units[c.b.end - 1].span.end - b.units[c.b.start].span.start) as f64;
+                if la.max(lb) < config.summary_ratio * la.min(lb).max(1.0) {
+                    out.remove(k);
+                } else {
+                    k += 1;
+                }
+            }
+        } else {
+            validate_cluster(a, b, w, group, gap, gap, config, &mut out);
+        }
+        out[first..].iter_mut().for_each(|c| c.summary = true);
     }
     out
 }
@@ -1014,6 +1082,7 @@ fn validate_cluster(
             b: rb,
             similarity: sim,
             words,
+            summary: false,
         });
     } else if gap > min_gap {
         for g in cluster(group, gap - 1) {
@@ -2056,6 +2125,96 @@ mod tests {
         let groups = cluster(seeds, 4);
         assert_eq!(groups.len(), 3, "{groups:?}");
         assert_eq!(groups[0].len(), 3);
+    }
+
+    /// `n` sentences of made-up words, a different vocabulary for every
+    /// `salt`.
+    fn sentences(n: usize, salt: u64) -> Vec<String> {
+        let word = |i: usize, k: usize| -> String {
+            let mut x = (salt * 1_000_003 + i as u64 * 131 + k as u64 * 7 + 1)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            (0..7)
+                .map(|_| {
+                    x = x.rotate_left(5).wrapping_mul(0x0000_0100_0000_01B3) ^ 0x5555;
+                    (b'a' + (x % 26) as u8) as char
+                })
+                .collect()
+        };
+        (0..n)
+            .map(|i| {
+                let w: Vec<String> = (0..6).map(|k| word(i, k)).collect();
+                format!(
+                    "The {} and the {} of a {} with the {} for {} and {}.",
+                    w[0], w[1], w[2], w[3], w[4], w[5]
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chance_guard_drops_exactly_the_passages_whose_rarity_exceeds_it() {
+        // A long verbatim copy and a short edited one: both far from chance,
+        // at different rarities; a guard between them keeps only the rarer.
+        let b = sentences(40, 1);
+        let mut edited: Vec<String> = b[30..32].to_vec();
+        for s in &mut edited {
+            *s = s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1);
+        }
+        let a = [
+            sentences(8, 2),
+            b[5..15].to_vec(),
+            sentences(8, 3),
+            edited,
+            sentences(8, 4),
+        ]
+        .concat()
+        .join(" ");
+        let b = b.join(" ");
+        let open = AlignConfig {
+            editorial: false,
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::default()
+        };
+        let (da, db) = (AlignDoc::new(&a, &open), AlignDoc::new(&b, &open));
+        let bg = Background::default();
+        let all = align_with(&da, &db, &bg, &open);
+        assert_eq!(all.len(), 2, "{all:?}");
+        let rarity: Vec<f64> = all
+            .iter()
+            .map(|p| passage_rarity(&da, &db, &bg, p))
+            .collect();
+        let (lo, hi) = (rarity[0].min(rarity[1]), rarity[0].max(rarity[1]));
+        assert!(lo < hi && hi < 1.0, "{rarity:?}");
+        let guard = ((lo.max(1e-300).ln() + hi.ln()) / 2.0).exp();
+        let kept = align_with(
+            &da,
+            &db,
+            &bg,
+            &AlignConfig {
+                chance_guard: guard,
+                ..open.clone()
+            },
+        );
+        let expect: Vec<PassagePair> = all
+            .iter()
+            .zip(&rarity)
+            .filter(|(_, r)| **r <= guard)
+            .map(|(p, _)| p.clone())
+            .collect();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept, expect);
+        // The PAN guard (1) keeps both: chance explains neither.
+        let pan = AlignConfig {
+            chance_guard: 1.0,
+            ..open.clone()
+        };
+        assert_eq!(align_with(&da, &db, &bg, &pan), all);
+        // A guard below both drops both, unless they are summary-shaped.
+        let none = AlignConfig {
+            chance_guard: lo.max(1e-300) / 2.0,
+            ..open
+        };
+        assert!(align_with(&da, &db, &bg, &none).is_empty());
     }
 
     #[test]

@@ -37,7 +37,10 @@
 //!    one: its seeds are dense on one side and sparse on the other. A second
 //!    clustering with [`AlignConfig::summary_gap`] runs; each of its passages
 //!    whose longer side is at least [`AlignConfig::summary_ratio`] times its
-//!    shorter side replaces the ordinary passages it overlaps.
+//!    shorter side replaces the ordinary passages it overlaps. With
+//!    [`AlignConfig::summary_spread`] (PAN) its source side is then the
+//!    whole region the summary condenses, found by content rather than by
+//!    the order of the seeds.
 //! 6. **Overlaps.** Passages that overlap in either document keep the one with
 //!    the higher validation similarity.
 //! 7. **Boundaries.** Unit boundaries are sentence boundaries; a copy may
