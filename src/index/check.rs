@@ -131,8 +131,7 @@ pub fn check(archive: &Archive) -> Result<CheckReport> {
                     match u32::try_from(doc) {
                         Ok(d) => {
                             live.insert(d);
-                            for key in super::runs::document_keys(&band_keys, hs.iter().copied())
-                            {
+                            for key in super::runs::document_keys(&band_keys, hs.iter().copied()) {
                                 expected_postings += 1;
                                 expected_sum = expected_sum
                                     .wrapping_add(super::runs::posting_checksum(key, d));

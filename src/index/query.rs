@@ -180,7 +180,12 @@ impl<'a> Searcher<'a> {
     fn band_candidates_in(&self, postings: &Postings, sketch: &DocSketch) -> Result<BTreeSet<i64>> {
         let mut docs = Vec::new();
         for (b, &k) in sketch.band_keys.iter().enumerate() {
-            postings.docs(self.archive, Key::Band(b, k), self.config.max_postings, &mut docs)?;
+            postings.docs(
+                self.archive,
+                Key::Band(b, k),
+                self.config.max_postings,
+                &mut docs,
+            )?;
         }
         Ok(docs.into_iter().collect())
     }
@@ -200,7 +205,12 @@ impl<'a> Searcher<'a> {
                 continue;
             }
             docs.clear();
-            postings.docs(self.archive, Key::Sentence(s.hash), cap.saturating_add(1), &mut docs)?;
+            postings.docs(
+                self.archive,
+                Key::Sentence(s.hash),
+                cap.saturating_add(1),
+                &mut docs,
+            )?;
             if docs.len() <= cap {
                 out.extend(docs.iter().copied());
             }

@@ -112,8 +112,9 @@ pub struct RunWriter {
 impl RunWriter {
     /// A writer of a new run (numbered after every run there is).
     pub fn new(conn: &Connection) -> rusqlite::Result<RunWriter> {
-        let run: i64 =
-            conn.query_row("SELECT coalesce(max(run), 0) + 1 FROM runs", [], |r| r.get(0))?;
+        let run: i64 = conn.query_row("SELECT coalesce(max(run), 0) + 1 FROM runs", [], |r| {
+            r.get(0)
+        })?;
         Ok(RunWriter {
             run,
             buf: Vec::with_capacity(CHUNK_POSTINGS * POSTING_BYTES),
@@ -150,7 +151,12 @@ impl RunWriter {
             return Ok(());
         }
         conn.prepare_cached("INSERT INTO chunks(run, last, n, data) VALUES(?1, ?2, ?3, ?4)")?
-            .execute(rusqlite::params![self.run, self.last, self.chunks, &self.buf])?;
+            .execute(rusqlite::params![
+                self.run,
+                self.last,
+                self.chunks,
+                &self.buf
+            ])?;
         self.chunks += 1;
         self.buf.clear();
         self.in_buf = 0;
@@ -306,8 +312,9 @@ pub fn lookup(
     cap: usize,
     out: &mut Vec<i64>,
 ) -> rusqlite::Result<()> {
-    let mut st = conn
-        .prepare_cached("SELECT last, data FROM chunks WHERE run = ?1 AND last >= ?2 ORDER BY last, n")?;
+    let mut st = conn.prepare_cached(
+        "SELECT last, data FROM chunks WHERE run = ?1 AND last >= ?2 ORDER BY last, n",
+    )?;
     let start = out.len();
     let mut buf = Vec::new();
     for &run in runs {
@@ -398,7 +405,11 @@ mod tests {
             let runs = run_list(&c).unwrap();
             assert!(runs.len() <= (FANOUT - 1) * 4, "{} runs", runs.len());
             let dead_now = dead_set(&c).unwrap();
-            for &k in keys.iter().take(40).chain([0i64, i64::MIN, i64::MAX].iter()) {
+            for &k in keys
+                .iter()
+                .take(40)
+                .chain([0i64, i64::MIN, i64::MAX].iter())
+            {
                 for cap in [1usize, 3, 1000] {
                     let mut got = Vec::new();
                     lookup(&c, &runs, &dead_now, k, cap, &mut got).unwrap();

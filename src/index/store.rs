@@ -75,9 +75,10 @@ pub struct ArchiveStats {
     pub parameters: ArchiveParams,
 }
 
-/// Tables of every format (format 2 adds [`super::runs::SCHEMA`]; format 1
-/// had `bands(band, key, doc)` and `sentences(hash, doc)` instead, see
-/// [`FORMAT_1_POSTINGS`]).
+/// Tables of every format. Format 2 adds [`super::runs::SCHEMA`]; format 1
+/// had instead `bands(band, key, doc)` and `sentences(hash, doc)`, both
+/// `WITHOUT ROWID` with all three (two) columns as the primary key, which
+/// are read as they are and migrated by the first writer.
 const SCHEMA: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE docs(
@@ -100,15 +101,6 @@ CREATE TABLE batches(
     inputs TEXT NOT NULL,
     committed_at INTEGER NOT NULL
 );
-";
-
-/// The postings tables of format 1 (read, and migrated by the first
-/// writer).
-pub const FORMAT_1_POSTINGS: &str = "
-CREATE TABLE bands(band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
-    PRIMARY KEY(band, key, doc)) WITHOUT ROWID;
-CREATE TABLE sentences(hash INTEGER NOT NULL, doc INTEGER NOT NULL,
-    PRIMARY KEY(hash, doc)) WITHOUT ROWID;
 ";
 
 fn archive_error(path: &Path, reason: impl Into<String>) -> Error {
@@ -197,11 +189,14 @@ impl Archive {
             migrated_from: None,
             _lock: lock,
         };
-        if mode == Mode::Write {
-            archive.tune_writer()?;
-            if archive.format < FORMAT_VERSION {
-                archive.migrate()?;
+        match mode {
+            Mode::Write => {
+                archive.tune_writer()?;
+                if archive.format < FORMAT_VERSION {
+                    archive.migrate()?;
+                }
             }
+            Mode::Read => archive.tune_reader()?,
         }
         Ok(archive)
     }
@@ -383,6 +378,21 @@ impl Archive {
         // 256 MiB of page cache: bounded, independent of the archive size.
         c.pragma_update(None, "cache_size", -262_144)
             .map_err(|e| db_error(path, e))?;
+        Ok(())
+    }
+
+    fn tune_reader(&self) -> Result<()> {
+        let c = &self.conn;
+        // A query looks a key up in every posting run: pages read through
+        // a memory map (no copy per page; SQLite caps the map at 2 GiB and
+        // reads the rest as usual) and a 64 MiB cache for the B-tree
+        // interiors. Safe beside a writer: the file never shrinks (no
+        // vacuum, no auto_vacuum), and WAL readers never see pages of
+        // later commits.
+        c.pragma_update(None, "mmap_size", 2_147_418_112i64)
+            .map_err(|e| self.err(e))?;
+        c.pragma_update(None, "cache_size", -65_536)
+            .map_err(|e| self.err(e))?;
         Ok(())
     }
 
@@ -684,8 +694,9 @@ fn format_1_docs(
             v?
         }
         Key::Sentence(h) => {
-            let mut st = conn
-                .prepare_cached("SELECT doc FROM sentences WHERE hash = ?1 ORDER BY doc LIMIT ?2")?;
+            let mut st = conn.prepare_cached(
+                "SELECT doc FROM sentences WHERE hash = ?1 ORDER BY doc LIMIT ?2",
+            )?;
             let v = st
                 .query_map(rusqlite::params![key(h), limit], |r| r.get(0))?
                 .collect::<rusqlite::Result<Vec<i64>>>();
