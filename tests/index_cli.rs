@@ -335,6 +335,28 @@ fn a_format_1_archive_is_read_and_migrated_by_the_first_writer() {
 }
 
 #[test]
+fn a_reader_opened_before_a_migration_gets_a_clear_error() {
+    let f = Fixture::new();
+    f.write("a.jsonl", articles("a", 5));
+    f.run(&["index", "add", "x.db", "a.jsonl", "--id-field", "id"])
+        .expect_code(0);
+    downgrade_to_format_1(&f.path("x.db"));
+    let reader = syndic::index::Archive::open(&f.path("x.db"), syndic::index::Mode::Read).unwrap();
+    assert_eq!(reader.format(), 1);
+    // A writer migrates it meanwhile.
+    let r = f.run(&["index", "remove", "x.db", "a1"]);
+    r.expect_code(0);
+    assert!(r.stderr().contains("migrated"), "{}", r.stderr());
+    let e = reader.begin_read().unwrap_err().to_string();
+    assert!(e.contains("x.db") && e.contains("run it again"), "{e}");
+    // Opened again, it reads format 2.
+    let reader = syndic::index::Archive::open(&f.path("x.db"), syndic::index::Mode::Read).unwrap();
+    assert_eq!(reader.format(), 2);
+    reader.begin_read().unwrap();
+    reader.end_read().unwrap();
+}
+
+#[test]
 fn a_damaged_posting_run_fails_the_check() {
     let f = Fixture::new();
     f.write("a.jsonl", articles("a", 12));

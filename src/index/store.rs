@@ -498,10 +498,27 @@ impl Archive {
     /// sees one snapshot.
     pub fn begin_read(&self) -> Result<()> {
         self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
-        // A read is what pins the snapshot in WAL mode.
-        self.conn
-            .query_row("SELECT count(*) FROM meta", [], |_| Ok(()))
-            .map_err(|e| self.err(e))
+        // A read is what pins the snapshot in WAL mode; it also catches a
+        // writer that migrated the archive after this process opened it.
+        let format: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if format.as_deref() != Some(self.format.to_string().as_str()) {
+            let _ = self.conn.execute_batch("COMMIT");
+            return Err(archive_error(
+                &self.path,
+                format!(
+                    "a writer changed the archive's format (to {}) after this command opened it; \
+                     nothing was read: run it again",
+                    format.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Ends the read transaction of [`Archive::begin_read`].
