@@ -8,7 +8,9 @@
 # Environment: DOCS (default 51000: the synthetic crawl of the dedup
 # benchmarks), BIG (default 1000000: the large add; 0 skips it), QUERIES
 # (default 1000), RUNS (default 3: timed runs of each throughput command,
-# the median is printed).
+# the median is printed), BASE (optional: another syndic binary, e.g. one
+# built from main, whose `index add --threads 1` joins the alternation as
+# the "before" of a change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${1:-$(mktemp -d /tmp/syndic-index-bench.XXXXXX)}
@@ -31,9 +33,13 @@ timed() { # prints "wall cpu" seconds of "$@" (cpu: user + system, all threads)
 [ -f "$WORK/crawl/corpus.jsonl" ] || "$S" synth -o "$WORK/crawl" --docs "$DOCS" 2>/dev/null
 MB=$(du -m "$WORK/crawl/corpus.jsonl" | cut -f1)
 echo "== throughput, one core: $DOCS documents, $MB MB (runs alternate: dedup, add, add --keep-text)"
-: > "$WORK/d.runs"; : > "$WORK/a.runs"; : > "$WORK/k.runs"
+: > "$WORK/d.runs"; : > "$WORK/a.runs"; : > "$WORK/k.runs"; : > "$WORK/b.runs"
+BASE=${BASE:-}
 for _ in $(seq "$RUNS"); do
   rm -rf "$WORK/d"; timed "$S" dedup "$WORK/crawl/corpus.jsonl" --id-field id -o "$WORK/d" --threads 1 >> "$WORK/d.runs"
+  if [ -n "$BASE" ]; then
+    rm -f "$WORK/b.db"*; timed "$BASE" index add "$WORK/b.db" "$WORK/crawl/corpus.jsonl" --id-field id --threads 1 >> "$WORK/b.runs"
+  fi
   rm -f "$WORK/a.db"*; timed "$S" index add "$WORK/a.db" "$WORK/crawl/corpus.jsonl" --id-field id --threads 1 >> "$WORK/a.runs"
   rm -f "$WORK/k.db"*; timed "$S" index add "$WORK/k.db" "$WORK/crawl/corpus.jsonl" --id-field id --threads 1 --keep-text >> "$WORK/k.runs"
 done
@@ -43,6 +49,11 @@ K=$(cut -d' ' -f1 "$WORK/k.runs" | median); KC=$(cut -d' ' -f2 "$WORK/k.runs" | 
 echo "runs (wall cpu): dedup $(tr '\n' ';' < "$WORK/d.runs") add $(tr '\n' ';' < "$WORK/a.runs") keep-text $(tr '\n' ';' < "$WORK/k.runs")"
 echo "medians, wall s (cpu s):"
 echo "dedup --threads 1:                 $D ($DC)  ($(echo "$DOCS / $D" | bc) docs/s)"
+if [ -n "$BASE" ]; then
+  B=$(cut -d' ' -f1 "$WORK/b.runs" | median); BC=$(cut -d' ' -f2 "$WORK/b.runs" | median)
+  echo "base: runs $(tr '\n' ';' < "$WORK/b.runs")"
+  echo "index add --threads 1, BASE:       $B ($BC)  ($(echo "$DOCS / $B" | bc) docs/s, $(echo "scale=2; $D / $B" | bc) x dedup wall, $(echo "scale=2; $DC / $BC" | bc) x cpu)"
+fi
 echo "index add --threads 1:             $A ($AC)  ($(echo "$DOCS / $A" | bc) docs/s, $(echo "scale=2; $D / $A" | bc) x dedup wall, $(echo "scale=2; $DC / $AC" | bc) x cpu)"
 echo "index add --threads 1 --keep-text: $K ($KC)  ($(echo "$DOCS / $K" | bc) docs/s, $(echo "scale=2; $D / $K" | bc) x dedup wall, $(echo "scale=2; $DC / $KC" | bc) x cpu)"
 "$S" index stats "$WORK/a.db" | grep -E "documents|size"
@@ -56,8 +67,8 @@ if [ "$BIG" -gt 0 ]; then
   rm -f "$WORK/big.db"*
   /usr/bin/time -v "$S" index add "$WORK/big.db" "$WORK/big/corpus.jsonl" --id-field id \
     2> "$WORK/big.time" >/dev/null || { tail -5 "$WORK/big.time"; exit 1; }
-  grep -E "Elapsed|Maximum resident" "$WORK/big.time"
-  "$S" index stats "$WORK/big.db" | grep -E "documents|size"
+  grep -E "Elapsed|Maximum resident|User time|System time" "$WORK/big.time"
+  "$S" index stats "$WORK/big.db" | grep -E "documents|postings|size"
   ARCH="$WORK/big.db"
   N=$BIG
   CORPUS="$WORK/big/corpus.jsonl"

@@ -51,7 +51,7 @@ fn add_query_stats_check_round_trip() {
     let s = stats(&f, "x.db");
     assert_eq!(s["documents"], 20);
     assert_eq!(s["texts"], 20);
-    assert_eq!(s["format"], 1);
+    assert_eq!(s["format"], 2);
     assert_eq!(s["parameters"]["shingle"], 5);
     f.run(&["index", "check", "x.db"]).expect_code(0);
     // A query: document a3 with its first sentence replaced, plus one
@@ -147,12 +147,250 @@ fn re_adding_is_idempotent_and_new_content_needs_replace() {
     assert!(r.stderr().contains("1 replaced"), "{}", r.stderr());
     assert_eq!(docs(&f, "x.db"), 10);
     f.run(&["index", "check", "x.db"]).expect_code(0);
-    // remove
+    // remove: a5 is found before, not after (its postings stay in their
+    // run until a merge, skipped as dead).
+    f.write("q5.jsonl", articles("a", 10).lines().nth(5).unwrap());
+    let matches_a5 = || -> bool {
+        let r = f.run(&[
+            "index",
+            "query",
+            "x.db",
+            "q5.jsonl",
+            "--id-field",
+            "id",
+            "--format",
+            "json",
+        ]);
+        r.expect_code(0);
+        let v: serde_json::Value = serde_json::from_str(r.stdout().trim()).unwrap();
+        v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "a5")
+    };
+    assert!(matches_a5());
     f.run(&["index", "remove", "x.db", "a2", "a5"])
         .expect_code(0);
     assert_eq!(docs(&f, "x.db"), 8);
     f.run(&["index", "remove", "x.db", "nope"]).expect_code(1);
     f.run(&["index", "check", "x.db"]).expect_code(0);
+    assert!(!matches_a5());
+    // Added again, it is found again (a new row number).
+    f.run(&["index", "add", "x.db", "q5.jsonl", "--id-field", "id"])
+        .expect_code(0);
+    assert!(matches_a5());
+    f.run(&["index", "check", "x.db"]).expect_code(0);
+}
+
+/// Rewrites a (format 2) archive as format 1 wrote it: the postings in
+/// `bands(band, key, doc)` and `sentences(hash, doc)`, one B-tree row per
+/// posting, made from each document's stored signature and sentences as
+/// format 1's writer made them; no runs.
+fn downgrade_to_format_1(path: &Path) {
+    let mut c = rusqlite::Connection::open(path).unwrap();
+    let params: String = c
+        .query_row("SELECT value FROM meta WHERE key = 'params'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let params: syndic::index::ArchiveParams = serde_json::from_str(&params).unwrap();
+    let analyser = syndic::index::Analyser::new(&params).unwrap();
+    let tx = c.transaction().unwrap();
+    tx.execute_batch(
+        "DROP TABLE runs; DROP TABLE chunks; DROP TABLE dead;
+         CREATE TABLE bands(band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+             PRIMARY KEY(band, key, doc)) WITHOUT ROWID;
+         CREATE TABLE sentences(hash INTEGER NOT NULL, doc INTEGER NOT NULL,
+             PRIMARY KEY(hash, doc)) WITHOUT ROWID;
+         UPDATE meta SET value = '1' WHERE key = 'format';",
+    )
+    .unwrap();
+    let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = tx
+        .prepare("SELECT doc, signature, sentences FROM docs")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for (doc, sig, sentences) in rows {
+        let sig: Vec<u32> = sig
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        if sig.iter().any(|&v| v != u32::MAX) {
+            for (b, k) in analyser.band_keys(&sig).into_iter().enumerate() {
+                tx.execute(
+                    "INSERT OR IGNORE INTO bands VALUES(?1, ?2, ?3)",
+                    rusqlite::params![b as i64, k as i64, doc],
+                )
+                .unwrap();
+            }
+        }
+        for s in sentences.chunks_exact(16) {
+            let h = u64::from_le_bytes(s[..8].try_into().unwrap());
+            tx.execute(
+                "INSERT OR IGNORE INTO sentences VALUES(?1, ?2)",
+                rusqlite::params![h as i64, doc],
+            )
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
+#[test]
+fn a_format_1_archive_is_read_and_migrated_by_the_first_writer() {
+    let f = Fixture::new();
+    f.write("a.jsonl", articles("a", 30));
+    f.write("b.jsonl", articles("b", 12));
+    // Queries: a near duplicate of a3 (first sentence replaced), one
+    // sentence of a7, and b2 as it is.
+    let a3: serde_json::Value =
+        serde_json::from_str(articles("a", 30).lines().nth(3).unwrap()).unwrap();
+    let text = a3["text"].as_str().unwrap();
+    let cut = text.find("Reporter a number 3 wrote sentence 1").unwrap();
+    let q = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "q1", "text": format!(
+            "Something new opens the story here today for everyone. {}Reporter a number 7 wrote sentence 2 about the harbour council and its budget plans.",
+            &text[cut..]
+        )}),
+        articles("b", 12)
+            .lines()
+            .nth(2)
+            .unwrap()
+            .replace("\"b2\"", "\"q2\"")
+    );
+    f.write("q.jsonl", q);
+    let query = |db: &str| -> String {
+        let r = f.run(&[
+            "index",
+            "query",
+            db,
+            "q.jsonl",
+            "--id-field",
+            "id",
+            "--format",
+            "json",
+        ]);
+        r.expect_code(0);
+        r.stdout().to_owned()
+    };
+    let add = |db: &str, input: &str| {
+        let r = f.run(&[
+            "index",
+            "add",
+            db,
+            input,
+            "--id-field",
+            "id",
+            "--keep-text",
+            "--batch-docs",
+            "4",
+        ]);
+        r.expect_code(0);
+        r
+    };
+    for db in ["new.db", "old.db"] {
+        add(db, "a.jsonl");
+        f.run(&["index", "remove", db, "a5"]).expect_code(0);
+    }
+    downgrade_to_format_1(&f.path("old.db"));
+    let s = stats(&f, "old.db");
+    assert_eq!(s["format"], 1);
+    assert_eq!(s["documents"], 29);
+    assert_eq!(s["runs"], 0);
+    // Read as it is: stats, check and queries, with the same answers.
+    f.run(&["index", "check", "old.db"]).expect_code(0);
+    let before = query("new.db");
+    assert!(
+        before.contains("\"a3\"") && before.contains("\"a7\""),
+        "{before}"
+    );
+    assert_eq!(query("old.db"), before);
+    // Queries of format 1 did not change it.
+    assert_eq!(stats(&f, "old.db")["format"], 1);
+    // The first writer migrates it (and says so), then adds.
+    add("new.db", "b.jsonl");
+    let r = add("old.db", "b.jsonl");
+    assert!(
+        r.stderr()
+            .contains("old.db: migrated from archive format 1 to format 2"),
+        "{}",
+        r.stderr()
+    );
+    let s = stats(&f, "old.db");
+    assert_eq!(s["format"], 2);
+    assert_eq!(s["documents"], 41);
+    assert!(s["runs"].as_u64().unwrap() >= 1);
+    f.run(&["index", "check", "old.db"]).expect_code(0);
+    f.run(&["index", "check", "new.db"]).expect_code(0);
+    let after = query("new.db");
+    assert!(after.contains("\"b2\""), "{after}");
+    assert_eq!(query("old.db"), after);
+    // Once only.
+    let r = add("old.db", "b.jsonl");
+    assert!(!r.stderr().contains("migrated"), "{}", r.stderr());
+}
+
+#[test]
+fn a_reader_opened_before_a_migration_gets_a_clear_error() {
+    let f = Fixture::new();
+    f.write("a.jsonl", articles("a", 5));
+    f.run(&["index", "add", "x.db", "a.jsonl", "--id-field", "id"])
+        .expect_code(0);
+    downgrade_to_format_1(&f.path("x.db"));
+    let reader = syndic::index::Archive::open(&f.path("x.db"), syndic::index::Mode::Read).unwrap();
+    assert_eq!(reader.format(), 1);
+    // A writer migrates it meanwhile.
+    let r = f.run(&["index", "remove", "x.db", "a1"]);
+    r.expect_code(0);
+    assert!(r.stderr().contains("migrated"), "{}", r.stderr());
+    let e = reader.begin_read().unwrap_err().to_string();
+    assert!(e.contains("x.db") && e.contains("run it again"), "{e}");
+    // Opened again, it reads format 2.
+    let reader = syndic::index::Archive::open(&f.path("x.db"), syndic::index::Mode::Read).unwrap();
+    assert_eq!(reader.format(), 2);
+    reader.begin_read().unwrap();
+    reader.end_read().unwrap();
+}
+
+#[test]
+fn a_damaged_posting_run_fails_the_check() {
+    let f = Fixture::new();
+    f.write("a.jsonl", articles("a", 12));
+    f.run(&["index", "add", "x.db", "a.jsonl", "--id-field", "id"])
+        .expect_code(0);
+    f.run(&["index", "check", "x.db"]).expect_code(0);
+    // One posting's document number changed: same count, other postings.
+    let c = rusqlite::Connection::open(f.path("x.db")).unwrap();
+    let (run, last, n, mut data): (i64, i64, i64, Vec<u8>) = c
+        .query_row(
+            "SELECT run, last, n, data FROM chunks ORDER BY run, last, n LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    let doc = u32::from_le_bytes(data[8..12].try_into().unwrap());
+    let other = if doc == 1 { 2u32 } else { 1u32 };
+    data[8..12].copy_from_slice(&other.to_le_bytes());
+    c.execute(
+        "UPDATE chunks SET data = ?4 WHERE run = ?1 AND last = ?2 AND n = ?3",
+        rusqlite::params![run, last, n, data],
+    )
+    .unwrap();
+    drop(c);
+    let r = f.run(&["index", "check", "x.db", "--format", "json"]);
+    r.expect_code(1);
+    let v = r.json();
+    assert!(
+        v["problems"].as_array().unwrap().iter().any(|p| p
+            .as_str()
+            .unwrap()
+            .contains("postings of archived documents")),
+        "{v}"
+    );
 }
 
 #[test]
@@ -503,7 +741,7 @@ fn a_full_disk_keeps_the_committed_batches() {
         }
     }
     let _guard = Unmount(&mnt);
-    f.write("a.jsonl", articles("a", 4000));
+    f.write("a.jsonl", articles("a", 8000));
     let r = f.run(&[
         "index",
         "add",

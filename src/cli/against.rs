@@ -25,7 +25,9 @@ pub(super) fn run_against(
     let params = ArchiveParams::new(c.shingle, c.permutations, c.seed, c.threshold)?;
     // The writer's lock first, so a second writer fails before any work.
     let mut writer = if run.add {
-        Some(Archive::open_or_create(&path, &params)?)
+        let w = Archive::open_or_create(&path, &params)?;
+        super::index::report_migration(&w);
+        Some(w)
     } else {
         None
     };

@@ -199,6 +199,7 @@ fn run_add(o: AddOpts) -> anyhow::Result<ExitCode> {
     let sources = syndic::source::expand_inputs(&o.inputs, o.read.input.format())?;
     let params = o.params.resolve(existing_params(&o.archive)?.as_ref())?;
     let mut archive = Archive::open_or_create(&o.archive, &params)?;
+    report_migration(&archive);
     let config = AddConfig {
         read,
         keep_text: o.keep_text,
@@ -351,6 +352,7 @@ fn run_check(o: StatsOpts) -> anyhow::Result<ExitCode> {
 
 fn run_remove(o: RemoveOpts) -> anyhow::Result<ExitCode> {
     let mut archive = Archive::open(&o.archive, Mode::Write)?;
+    report_migration(&archive);
     let missing = archive.remove(&o.ids)?;
     for id in &missing {
         eprintln!("syndic: {}: no document {id:?}", o.archive.display());
@@ -371,4 +373,16 @@ fn run_remove(o: RemoveOpts) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Says so on standard error when opening for writing migrated the
+/// archive from an older format.
+pub(super) fn report_migration(archive: &Archive) {
+    if let Some(from) = archive.migrated_from() {
+        eprintln!(
+            "syndic: {}: migrated from archive format {from} to format {} (older syndic versions cannot write it any more)",
+            archive.path().display(),
+            archive.format()
+        );
+    }
 }

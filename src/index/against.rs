@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::analyse::Analyser;
-use super::store::{key, Archive};
+use super::store::{Archive, Key};
 use crate::dedup::SignScratch;
 use crate::error::{Error, Result};
 use crate::source::{ReadOptions, Reader, RecordBatch, Source};
@@ -67,9 +67,8 @@ pub fn prior_documents(
     let mut rows: BTreeSet<i64> = BTreeSet::new();
     archive.begin_read()?;
     let conn = &archive.conn;
-    let mut st = conn
-        .prepare_cached("SELECT doc FROM bands WHERE band = ?1 AND key = ?2")
-        .map_err(|e| archive.err(e))?;
+    let postings = archive.postings()?;
+    let mut found: Vec<i64> = Vec::new();
     loop {
         batch.clear();
         let more = reader.fill(&mut batch, 1 << 16, batch_bytes.max(1))?;
@@ -81,19 +80,15 @@ pub fn prior_documents(
             .collect();
         for doc_keys in keys {
             for (b, &kk) in doc_keys.iter().enumerate() {
-                let found = st
-                    .query_map(rusqlite::params![b as i64, key(kk)], |r| r.get::<_, i64>(0))
-                    .map_err(|e| archive.err(e))?;
-                for r in found {
-                    rows.insert(r.map_err(|e| archive.err(e))?);
-                }
+                found.clear();
+                postings.docs(archive, Key::Band(b, kk), usize::MAX, &mut found)?;
+                rows.extend(found.iter().copied());
             }
         }
         if !more {
             break;
         }
     }
-    drop(st);
     let file = tempfile::Builder::new()
         .prefix(".syndic-archived-")
         .suffix(".jsonl")

@@ -4,9 +4,11 @@
 //! Per document the archive keeps its id, source, length, a content hash
 //! (XXH3-128 of the text), its MinHash signature, its LSH band keys, the
 //! hashes of its sentences with their byte spans, and optionally the text
-//! (zstd). Band keys and sentence hashes are also posted in tables keyed by
-//! `(band, key)` and by sentence hash, so a query reads a few B-tree pages
-//! per document and never loads the archive.
+//! (zstd). Band keys and sentence hashes are also posted, as sorted runs of
+//! `(key, document)` pairs packed 64 to a row and merged size-tiered
+//! (format 2, `runs.rs`; format 1 had a B-tree row per posting and is read
+//! as it is, and migrated by the first writer), so a query reads a few
+//! B-tree pages per key and run and never loads the archive.
 //!
 //! The store is SQLite in WAL mode (see `DESIGN.md`, "The archive"): one
 //! writer at a time (an advisory lock held for the whole add), any number of
@@ -24,6 +26,7 @@ pub mod against;
 mod analyse;
 mod check;
 mod query;
+mod runs;
 mod store;
 
 pub use add::{AddConfig, AddSummary, Adder};
@@ -40,7 +43,7 @@ use crate::error::{Error, Result};
 pub const MAGIC: &str = "syndic-archive";
 /// The archive format this syndic writes. Older formats are read or
 /// migrated; newer ones are refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Version of the words and sentences the hashes are made of (the
 /// tokenizer of [`crate::text`] and its sentence splitter). Raised whenever
 /// a change to either would change a stored hash.

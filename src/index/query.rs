@@ -9,7 +9,7 @@ use rusqlite::OptionalExtension;
 
 use super::add::decompress;
 use super::analyse::{Analyser, DocSketch, SentenceHash};
-use super::store::{decode_sentences, decode_signature, key, Archive};
+use super::store::{decode_sentences, decode_signature, Archive, Key, Postings};
 use crate::align::{AlignConfig, Aligner, Passage};
 use crate::dedup::SignScratch;
 use crate::error::Result;
@@ -173,31 +173,30 @@ impl<'a> Searcher<'a> {
     /// Archived documents sharing a band key with `sketch` (the LSH
     /// candidates), sorted by row number.
     pub fn band_candidates(&self, sketch: &DocSketch) -> Result<BTreeSet<i64>> {
-        let mut out = BTreeSet::new();
-        let conn = &self.archive.conn;
-        let mut st = conn
-            .prepare_cached("SELECT doc FROM bands WHERE band = ?1 AND key = ?2 LIMIT ?3")
-            .map_err(|e| self.archive.err(e))?;
+        let postings = self.archive.postings()?;
+        self.band_candidates_in(&postings, sketch)
+    }
+
+    fn band_candidates_in(&self, postings: &Postings, sketch: &DocSketch) -> Result<BTreeSet<i64>> {
+        let mut docs = Vec::new();
         for (b, &k) in sketch.band_keys.iter().enumerate() {
-            let rows = st
-                .query_map(
-                    rusqlite::params![b as i64, key(k), self.config.max_postings as i64],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map_err(|e| self.archive.err(e))?;
-            for r in rows {
-                out.insert(r.map_err(|e| self.archive.err(e))?);
-            }
+            postings.docs(
+                self.archive,
+                Key::Band(b, k),
+                self.config.max_postings,
+                &mut docs,
+            )?;
         }
-        Ok(out)
+        Ok(docs.into_iter().collect())
     }
 
     /// Archived documents sharing a posted sentence with `sketch`.
-    fn sentence_candidates(&self, sketch: &DocSketch, out: &mut BTreeSet<i64>) -> Result<()> {
-        let conn = &self.archive.conn;
-        let mut st = conn
-            .prepare_cached("SELECT doc FROM sentences WHERE hash = ?1 LIMIT ?2")
-            .map_err(|e| self.archive.err(e))?;
+    fn sentence_candidates(
+        &self,
+        postings: &Postings,
+        sketch: &DocSketch,
+        out: &mut BTreeSet<i64>,
+    ) -> Result<()> {
         let mut seen = BTreeSet::new();
         let cap = self.config.max_sentence_postings;
         let mut docs: Vec<i64> = Vec::new();
@@ -206,14 +205,12 @@ impl<'a> Searcher<'a> {
                 continue;
             }
             docs.clear();
-            let rows = st
-                .query_map(rusqlite::params![key(s.hash), cap as i64 + 1], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .map_err(|e| self.archive.err(e))?;
-            for r in rows {
-                docs.push(r.map_err(|e| self.archive.err(e))?);
-            }
+            postings.docs(
+                self.archive,
+                Key::Sentence(s.hash),
+                cap.saturating_add(1),
+                &mut docs,
+            )?;
             if docs.len() <= cap {
                 out.extend(docs.iter().copied());
             }
@@ -285,12 +282,24 @@ impl<'a> Searcher<'a> {
         }
     }
 
-    /// The report for one query document.
+    /// The report for one query document (in one snapshot: the caller's
+    /// read transaction, or one of its own).
     pub fn query(&self, id: &str, source: &str, text: &str) -> Result<QueryResult> {
+        if self.archive.conn.is_autocommit() {
+            self.archive.begin_read()?;
+            let r = self.query_in_snapshot(id, source, text);
+            let end = self.archive.end_read();
+            return r.and_then(|r| end.map(|_| r));
+        }
+        self.query_in_snapshot(id, source, text)
+    }
+
+    fn query_in_snapshot(&self, id: &str, source: &str, text: &str) -> Result<QueryResult> {
         let mut scratch = SignScratch::default();
         let sketch = self.analyser.sketch(text, &mut scratch);
-        let mut candidates = self.band_candidates(&sketch)?;
-        self.sentence_candidates(&sketch, &mut candidates)?;
+        let postings = self.archive.postings()?;
+        let mut candidates = self.band_candidates_in(&postings, &sketch)?;
+        self.sentence_candidates(&postings, &sketch, &mut candidates)?;
         let query_sentence_bytes: usize = sketch
             .sentences
             .iter()

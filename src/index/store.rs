@@ -29,6 +29,7 @@ pub struct Archive {
     pub(super) conn: Connection,
     params: ArchiveParams,
     format: u32,
+    migrated_from: Option<u32>,
     _lock: Option<File>,
 }
 
@@ -53,10 +54,13 @@ pub struct ArchiveStats {
     /// Sentences stored (of at least the posted length), over all
     /// documents.
     pub sentences: u64,
-    /// Distinct `(sentence, document)` postings.
-    pub sentence_postings: u64,
-    /// `(band, key, document)` postings.
-    pub band_postings: u64,
+    /// Postings stored: distinct `(band key, document)` and `(sentence,
+    /// document)` pairs (in format 2 also those of removed or replaced
+    /// documents not yet dropped by a merge).
+    pub postings: u64,
+    /// Posting runs (format 2; 0 in format 1, whose postings are two
+    /// B-tree tables).
+    pub runs: u64,
     /// Documents whose text is kept.
     pub texts: u64,
     /// Text bytes of all documents.
@@ -71,6 +75,10 @@ pub struct ArchiveStats {
     pub parameters: ArchiveParams,
 }
 
+/// Tables of every format. Format 2 adds [`super::runs::SCHEMA`]; format 1
+/// had instead `bands(band, key, doc)` and `sentences(hash, doc)`, both
+/// `WITHOUT ROWID` with all three (two) columns as the primary key, which
+/// are read as they are and migrated by the first writer.
 const SCHEMA: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE docs(
@@ -84,10 +92,6 @@ CREATE TABLE docs(
     text BLOB,
     batch INTEGER NOT NULL
 );
-CREATE TABLE bands(band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
-    PRIMARY KEY(band, key, doc)) WITHOUT ROWID;
-CREATE TABLE sentences(hash INTEGER NOT NULL, doc INTEGER NOT NULL,
-    PRIMARY KEY(hash, doc)) WITHOUT ROWID;
 CREATE TABLE batches(
     batch INTEGER PRIMARY KEY,
     documents INTEGER NOT NULL,
@@ -177,15 +181,22 @@ impl Archive {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| db_error(path, e))?;
         let (format, params) = Self::read_meta(path, &conn)?;
-        let archive = Archive {
+        let mut archive = Archive {
             path: path.to_path_buf(),
             conn,
             params,
             format,
+            migrated_from: None,
             _lock: lock,
         };
-        if mode == Mode::Write {
-            archive.tune_writer()?;
+        match mode {
+            Mode::Write => {
+                archive.tune_writer()?;
+                if archive.format < FORMAT_VERSION {
+                    archive.migrate()?;
+                }
+            }
+            Mode::Read => archive.tune_reader()?,
         }
         Ok(archive)
     }
@@ -238,11 +249,12 @@ impl Archive {
             conn.pragma_update(None, "journal_mode", "WAL")
                 .map_err(|e| db_error(path, e))?;
             let tx_sql = format!(
-                "BEGIN; {SCHEMA}
+                "BEGIN; {SCHEMA} {}
                  INSERT INTO meta VALUES('magic', '{MAGIC}');
                  INSERT INTO meta VALUES('format', '{FORMAT_VERSION}');
                  INSERT INTO meta VALUES('created_by', 'syndic {}');
                  COMMIT;",
+                super::runs::SCHEMA,
                 env!("CARGO_PKG_VERSION")
             );
             conn.execute_batch(&tx_sql).map_err(|e| db_error(path, e))?;
@@ -343,7 +355,8 @@ impl Archive {
                 ),
             ));
         }
-        // Format 1 is the first; an older format would be migrated here.
+        // Format 1 is read as it is; the first writer migrates it
+        // (`Archive::migrate`).
         let params = get("params")?
             .ok_or_else(|| archive_error(path, "the archive has no parameters (meta 'params')"))?;
         let params: ArchiveParams = serde_json::from_str(&params).map_err(|e| {
@@ -368,6 +381,21 @@ impl Archive {
         Ok(())
     }
 
+    fn tune_reader(&self) -> Result<()> {
+        let c = &self.conn;
+        // A query looks a key up in every posting run: pages read through
+        // a memory map (no copy per page; SQLite caps the map at 2 GiB and
+        // reads the rest as usual) and a 64 MiB cache for the B-tree
+        // interiors. Safe beside a writer: the file never shrinks (no
+        // vacuum, no auto_vacuum), and WAL readers never see pages of
+        // later commits.
+        c.pragma_update(None, "mmap_size", 2_147_418_112i64)
+            .map_err(|e| self.err(e))?;
+        c.pragma_update(None, "cache_size", -65_536)
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// The archive file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -383,6 +411,84 @@ impl Archive {
         self.format
     }
 
+    /// The format this archive had before this writer migrated it, if it
+    /// did.
+    pub fn migrated_from(&self) -> Option<u32> {
+        self.migrated_from
+    }
+
+    /// Format 1 → 2, in one transaction (a writer killed during it leaves
+    /// format 1 as it was): the postings are made again from each
+    /// document's stored signature and sentences, in runs of
+    /// [`super::DEFAULT_BATCH_DOCS`] documents (merged as an add merges
+    /// them, so memory stays bounded), then format 1's `bands` and
+    /// `sentences` tables are dropped.
+    fn migrate(&mut self) -> Result<()> {
+        let from = self.format;
+        let path = self.path.clone();
+        let err = |e| db_error(&path, e);
+        let analyser = super::analyse::Analyser::new(&self.params)?;
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute_batch(super::runs::SCHEMA).map_err(err)?;
+        {
+            let mut st = tx
+                .prepare("SELECT doc, signature, sentences FROM docs ORDER BY doc")
+                .map_err(err)?;
+            let mut rows = st.query([]).map_err(err)?;
+            let mut postings: Vec<super::runs::Posting> = Vec::new();
+            let mut docs = 0usize;
+            while let Some(r) = rows.next().map_err(err)? {
+                let doc = doc_number(&path, r.get(0).map_err(err)?)?;
+                let sig = decode_signature(&r.get::<_, Vec<u8>>(1).map_err(err)?);
+                let sentences = decode_sentences(&r.get::<_, Vec<u8>>(2).map_err(err)?);
+                let bands = if sig.len() == self.params.permutations
+                    && sig.iter().any(|&v| v != u32::MAX)
+                {
+                    analyser.band_keys(&sig)
+                } else {
+                    Vec::new()
+                };
+                for k in super::runs::document_keys(&bands, sentences.iter().map(|s| s.hash)) {
+                    postings.push((k, doc));
+                }
+                docs += 1;
+                if docs == super::DEFAULT_BATCH_DOCS {
+                    super::runs::add_run(&tx, &mut postings).map_err(err)?;
+                    postings.clear();
+                    docs = 0;
+                }
+            }
+            super::runs::add_run(&tx, &mut postings).map_err(err)?;
+        }
+        tx.execute_batch(&format!(
+            "DROP TABLE bands; DROP TABLE sentences;
+             UPDATE meta SET value = '{FORMAT_VERSION}' WHERE key = 'format';
+             INSERT OR REPLACE INTO meta VALUES('migrated_from', '{from}');"
+        ))
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        self.format = FORMAT_VERSION;
+        self.migrated_from = Some(from);
+        Ok(())
+    }
+
+    /// The postings as this snapshot has them (call inside the read
+    /// transaction that the lookups use).
+    pub(super) fn postings(&self) -> Result<Postings> {
+        if self.format == 1 {
+            return Ok(Postings {
+                format: 1,
+                runs: Vec::new(),
+                dead: Default::default(),
+            });
+        }
+        Ok(Postings {
+            format: self.format,
+            runs: super::runs::run_list(&self.conn).map_err(|e| self.err(e))?,
+            dead: super::runs::dead_set(&self.conn).map_err(|e| self.err(e))?,
+        })
+    }
+
     /// Error naming this archive.
     pub(super) fn err(&self, e: rusqlite::Error) -> Error {
         db_error(&self.path, e)
@@ -392,10 +498,27 @@ impl Archive {
     /// sees one snapshot.
     pub fn begin_read(&self) -> Result<()> {
         self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
-        // A read is what pins the snapshot in WAL mode.
-        self.conn
-            .query_row("SELECT count(*) FROM meta", [], |_| Ok(()))
-            .map_err(|e| self.err(e))
+        // A read is what pins the snapshot in WAL mode; it also catches a
+        // writer that migrated the archive after this process opened it.
+        let format: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if format.as_deref() != Some(self.format.to_string().as_str()) {
+            let _ = self.conn.execute_batch("COMMIT");
+            return Err(archive_error(
+                &self.path,
+                format!(
+                    "a writer changed the archive's format (to {}) after this command opened it; \
+                     nothing was read: run it again",
+                    format.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Ends the read transaction of [`Archive::begin_read`].
@@ -415,8 +538,17 @@ impl Archive {
         let sentences = one("SELECT sum(length(sentences)) FROM docs")? / 16;
         let texts = one("SELECT count(*) FROM docs WHERE text IS NOT NULL")?;
         let text_bytes = one("SELECT sum(length) FROM docs")?;
-        let sentence_postings = one("SELECT count(*) FROM sentences")?;
-        let band_postings = one("SELECT count(*) FROM bands")?;
+        let (postings, runs) = if self.format == 1 {
+            (
+                one("SELECT count(*) FROM bands")? + one("SELECT count(*) FROM sentences")?,
+                0,
+            )
+        } else {
+            (
+                one("SELECT sum(postings) FROM runs")?,
+                one("SELECT count(*) FROM runs")?,
+            )
+        };
         let batches = one("SELECT count(*) FROM batches")?;
         let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
         let mut wal = self.path.clone().into_os_string();
@@ -427,8 +559,8 @@ impl Archive {
             format: self.format,
             documents,
             sentences,
-            sentence_postings,
-            band_postings,
+            postings,
+            runs,
             texts,
             text_bytes,
             batches,
@@ -467,12 +599,64 @@ impl Archive {
     }
 }
 
-/// Deletes a document and its postings.
+/// Deletes a document (format 2, what a writer has): its number goes to
+/// `dead`, so lookups skip its postings until a merge drops them.
 pub(super) fn delete_doc(tx: &rusqlite::Transaction, doc: i64) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM bands WHERE doc = ?1", [doc])?;
-    tx.execute("DELETE FROM sentences WHERE doc = ?1", [doc])?;
+    tx.execute("INSERT OR IGNORE INTO dead(doc) VALUES(?1)", [doc])?;
     tx.execute("DELETE FROM docs WHERE doc = ?1", [doc])?;
     Ok(())
+}
+
+/// A document's row number as postings store it (u32).
+pub(super) fn doc_number(path: &Path, doc: i64) -> Result<u32> {
+    u32::try_from(doc).map_err(|_| {
+        archive_error(
+            path,
+            format!("document number {doc} does not fit the postings (at most 2^32 - 1 documents ever added)"),
+        )
+    })
+}
+
+/// A key of the postings.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Key {
+    /// Band `.0`'s key `.1`.
+    Band(usize, u64),
+    /// A sentence hash.
+    Sentence(u64),
+}
+
+/// The postings of one snapshot: format 1's two tables, or format 2's runs
+/// (with the dead documents to skip).
+pub(super) struct Postings {
+    format: u32,
+    runs: Vec<i64>,
+    dead: std::collections::HashSet<u32>,
+}
+
+impl Postings {
+    /// Appends to `out` the `cap` lowest row numbers of the documents
+    /// posted under `key`, ascending.
+    pub(super) fn docs(
+        &self,
+        archive: &Archive,
+        which: Key,
+        cap: usize,
+        out: &mut Vec<i64>,
+    ) -> Result<()> {
+        let conn = &archive.conn;
+        let limit = i64::try_from(cap).unwrap_or(i64::MAX);
+        let r = if self.format == 1 {
+            format_1_docs(conn, which, limit, out)
+        } else {
+            let k = match which {
+                Key::Band(b, k) => super::runs::band_key(b, k),
+                Key::Sentence(h) => super::runs::sentence_key(h),
+            };
+            super::runs::lookup(conn, &self.runs, &self.dead, k, cap, out)
+        };
+        r.map_err(|e| archive.err(e))
+    }
 }
 
 /// `k` × u32, little-endian.
@@ -507,6 +691,37 @@ pub(super) fn decode_sentences(bytes: &[u8]) -> Vec<SentenceHash> {
             end: u32::from_le_bytes(c[12..16].try_into().expect("4 bytes")),
         })
         .collect()
+}
+
+/// Format 1's lookups: its two postings tables.
+fn format_1_docs(
+    conn: &Connection,
+    which: Key,
+    limit: i64,
+    out: &mut Vec<i64>,
+) -> rusqlite::Result<()> {
+    let mut rows = match which {
+        Key::Band(b, k) => {
+            let mut st = conn.prepare_cached(
+                "SELECT doc FROM bands WHERE band = ?1 AND key = ?2 ORDER BY doc LIMIT ?3",
+            )?;
+            let v = st
+                .query_map(rusqlite::params![b as i64, key(k), limit], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>();
+            v?
+        }
+        Key::Sentence(h) => {
+            let mut st = conn.prepare_cached(
+                "SELECT doc FROM sentences WHERE hash = ?1 ORDER BY doc LIMIT ?2",
+            )?;
+            let v = st
+                .query_map(rusqlite::params![key(h), limit], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>();
+            v?
+        }
+    };
+    out.append(&mut rows);
+    Ok(())
 }
 
 /// SQLite integers are signed: a u64 key is stored as the i64 of the same

@@ -87,12 +87,8 @@ pub fn write_stats(out: &mut dyn Write, s: &ArchiveStats, json: bool) -> std::io
     writeln!(out, "archive     {}", s.archive)?;
     writeln!(out, "format      {}", s.format)?;
     writeln!(out, "documents   {}", s.documents)?;
-    writeln!(
-        out,
-        "sentences   {} ({} postings)",
-        s.sentences, s.sentence_postings
-    )?;
-    writeln!(out, "band keys   {}", s.band_postings)?;
+    writeln!(out, "sentences   {}", s.sentences)?;
+    writeln!(out, "postings    {} in {} runs", s.postings, s.runs)?;
     writeln!(out, "texts kept  {}", s.texts)?;
     writeln!(out, "text bytes  {}", s.text_bytes)?;
     writeln!(out, "batches     {}", s.batches)?;
