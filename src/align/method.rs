@@ -750,6 +750,7 @@ pub fn align_with(
     } else {
         seeded_passages(a, b, config)
     };
+    if std::env::var_os("SYNDIC_DBG").is_some() { for p in &passages { eprintln!("passage a {:?} b {:?} sim {:.3} rarity {:e}", p.a.span, p.b.span, p.similarity, passage_rarity(a, b, bg, p)); } }
     if config.chance_guard.is_finite() {
         // A summary's matches are few and out of order by nature, and its
         // long side makes any count of them look like chance: the guard
@@ -786,7 +787,15 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
     if seeds.is_empty() && !config.summary_spread {
         return Vec::new();
     }
+    let dbg = std::env::var_os("SYNDIC_DBG").is_some();
+    if dbg {
+        for (i, u) in a.units.iter().enumerate() { eprintln!("A{i} {:?} {:?}", u.span, &a.text[u.span.start..u.span.end].chars().take(80).collect::<String>()); }
+        for (i, u) in b.units.iter().enumerate() { eprintln!("B{i} {:?} {:?}", u.span, &b.text[u.span.start..u.span.end].chars().take(80).collect::<String>()); }
+        for s in &seeds { eprintln!("seed {} {} cos {:.3}", s.a, s.b, weights.cosine(a, s.a as usize..s.a as usize+1, b, s.b as usize..s.b as usize+1)); }
+    }
     let mut clusters = extend(a, b, &weights, &seeds, config.max_gap, config);
+    if dbg { for c in &clusters { for i in c.a.start.saturating_sub(3)..(c.a.end+3).min(a.units.len()) { for j in c.b.start.saturating_sub(3)..(c.b.end+3).min(b.units.len()) { let cs = weights.cosine(a, i..i+1, b, j..j+1); if cs > 0.1 { eprintln!("  near {i} {j} cos {cs:.3}"); } } } } }
+    if dbg { for c in &clusters { eprintln!("cluster {:?} {:?} sim {:.3} summ {}", c.a, c.b, c.similarity, c.summary); } }
     if config.summary_ratio > 0.0 && config.summary_gap > config.max_gap {
         // A summary passage must be summary-shaped (one side at least
         // `summary_ratio` times the other) and must contain every ordinary
@@ -824,7 +833,8 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
             chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
         });
     }
-    let clusters = resolve_overlaps(clusters);
+    let clusters = resolve_overlaps(a, b, &weights, clusters, config);
+    if std::env::var_os("SYNDIC_DBG").is_some() { for c in &clusters { eprintln!("resolved {:?} {:?} sim {:.3} summ {}", c.a, c.b, c.similarity, c.summary); } }
     let passages: Vec<PassagePair> = clusters
         .into_iter()
         .filter_map(|c| {
@@ -975,8 +985,81 @@ fn find_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, config: &AlignConfig) -> 
     }
     seeds.sort_by_key(|s| (s.a, s.b));
     seeds.dedup();
+    if NEIGHBOUR_COSINE < config.seed_cosine {
+        neighbour_seeds(a, b, w, &mut seeds, config);
+    }
     seeds
 }
+
+/// Adds the unit pairs next to a seed (within [`AlignConfig::max_gap`] on
+/// both sides) that pass weaker thresholds: a sentence next to a copied
+/// one needs less evidence to be copied too (random obfuscation leaves a
+/// few shared words in a sentence). Repeated until nothing is added.
+fn neighbour_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, seeds: &mut Vec<Seed>, config: &AlignConfig) {
+    let ev = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let (nc, nd, ns, nr) = (ev("NC", NEIGHBOUR_COSINE), ev("ND", NEIGHBOUR_DICE), ev("NS", NEIGHBOUR_SHARED as f64) as usize, ev("NR", NEIGHBOUR_REACH as f64) as usize);
+    let g = config.max_gap.min(nr) as i64;
+    let mut frontier = seeds.clone();
+    let mut known: AHashSet<(u32, u32)> = seeds.iter().map(|s| (s.a, s.b)).collect();
+    let mut tried: AHashSet<(u32, u32)> = AHashSet::new();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for s in &frontier {
+            for di in -g..=g {
+                for dj in -g..=g {
+                    let (i, j) = (s.a as i64 + di, s.b as i64 + dj);
+                    if i < 0 || j < 0 || i >= a.units.len() as i64 || j >= b.units.len() as i64 {
+                        continue;
+                    }
+                    let key = (i as u32, j as u32);
+                    if known.contains(&key) || !tried.insert(key) {
+                        continue;
+                    }
+                    let (ua, ub) = (&a.units[i as usize], &b.units[j as usize]);
+                    let shared = multiset_shared(&ua.terms, &ub.terms);
+                    let dice = 2.0 * shared as f64 / (ua.terms.len() + ub.terms.len()).max(1) as f64;
+                    if shared < ns || dice <= nd {
+                        continue;
+                    }
+                    let cos = w.cosine(a, i as usize..i as usize + 1, b, j as usize..j as usize + 1);
+                    if cos > nc {
+                        known.insert(key);
+                        next.push(Seed { a: key.0, b: key.1 });
+                    }
+                }
+            }
+        }
+        seeds.extend(next.iter().copied());
+        frontier = next;
+    }
+    seeds.sort_by_key(|s| (s.a, s.b));
+}
+
+/// Distinct terms two sorted term lists share.
+fn multiset_shared(x: &[(u64, u32)], y: &[(u64, u32)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// tf·isf cosine a unit pair next to a seed must exceed to be a seed.
+const NEIGHBOUR_COSINE: f64 = 0.25;
+/// Dice coefficient a unit pair next to a seed must exceed.
+const NEIGHBOUR_DICE: f64 = 0.25;
+/// Terms a unit pair next to a seed must share.
+const NEIGHBOUR_SHARED: usize = 3;
+/// How far (in units, on both sides) from a seed a neighbour seed is looked for.
+const NEIGHBOUR_REACH: usize = 2;
 
 /// Most units on one side an exact n-gram may occur in and still seed.
 const MAX_NGRAM_UNITS: usize = 4;
@@ -1132,23 +1215,65 @@ fn split(mut seeds: Vec<Seed>, gap: usize, key: impl Fn(&Seed) -> (u32, u32)) ->
 /// Drops passages overlapping a stronger one in either document. Strength
 /// is similarity times the words of the shorter side: a long, well-validated
 /// passage beats a single sentence that happens to match better elsewhere.
-fn resolve_overlaps(mut clusters: Vec<Cluster>) -> Vec<Cluster> {
+fn resolve_overlaps(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    w: &Weights,
+    mut clusters: Vec<Cluster>,
+    config: &AlignConfig,
+) -> Vec<Cluster> {
     let strength = |c: &Cluster| c.similarity * c.words as f64;
     clusters.sort_by(|x, y| {
         strength(y)
             .total_cmp(&strength(x))
             .then_with(|| (x.a.start, x.b.start).cmp(&(y.a.start, y.b.start)))
     });
+    let trim_on = std::env::var_os("NOTRIM").is_none();
     let mut kept: Vec<Cluster> = Vec::new();
-    for c in clusters {
-        if !kept
-            .iter()
-            .any(|k| overlaps(&k.a, &c.a) || overlaps(&k.b, &c.b))
-        {
-            kept.push(c);
+    for mut c in clusters {
+        let (a0, b0) = (c.a.clone(), c.b.clone());
+        let mut ok = true;
+        for k in &kept {
+            if !(overlaps(&k.a, &c.a) || overlaps(&k.b, &c.b)) {
+                continue;
+            }
+            ok = trim_on && trim_end(&mut c.a, &k.a) && trim_end(&mut c.b, &k.b);
+            if !ok {
+                break;
+            }
         }
+        if !ok {
+            continue;
+        }
+        if (c.a.clone(), c.b.clone()) != (a0, b0) {
+            // Two cases side by side: the weaker one keeps what the
+            // stronger one does not cover, if that still validates.
+            c.similarity = w.cosine(a, c.a.clone(), b, c.b.clone());
+            if c.similarity < config.validation {
+                continue;
+            }
+            c.words = (a.units[c.a.end - 1].words.end - a.units[c.a.start].words.start)
+                .min(b.units[c.b.end - 1].words.end - b.units[c.b.start].words.start);
+        }
+        kept.push(c);
     }
     kept
+}
+
+/// Cuts from `r` the end that `k` covers; false when `k` covers neither
+/// end alone (it covers `r`, or lies inside it) or nothing is left.
+fn trim_end(r: &mut Range<usize>, k: &Range<usize>) -> bool {
+    if !overlaps(r, k) {
+        return true;
+    }
+    if k.start <= r.start && k.end < r.end {
+        r.start = k.end;
+    } else if k.start > r.start && k.end >= r.end {
+        r.end = k.start;
+    } else {
+        return false;
+    }
+    !r.is_empty()
 }
 
 /// Passages in the gaps of the others: the seeds whose units are mostly
@@ -1201,7 +1326,7 @@ fn fill_gaps(
         return;
     }
     let mut found = Vec::new();
-    for c in resolve_overlaps(extend(a, b, w, &left, config.max_gap, config)) {
+    for c in resolve_overlaps(a, b, w, extend(a, b, w, &left, config.max_gap, config), config) {
         let Some(p) = refine(a, b, &c) else { continue };
         let clash = |all: &[PassagePair], p: &PassagePair| {
             all.iter().any(|q| {
