@@ -1115,6 +1115,11 @@ fn summaries(
         if group.len() < 2 || la.max(lb) < config.summary_ratio * la.min(lb).max(1.0) {
             continue;
         }
+        if config.summary_spread && la > lb && std::env::var_os("NODIR").is_none() {
+            // The summary path is directional: the first document
+            // condenses the second, never the reverse.
+            continue;
+        }
         let gap = config.summary_gap;
         let first = out.len();
         if config.summary_spread {
