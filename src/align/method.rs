@@ -864,12 +864,12 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         .filter(|c| chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars)
         .collect();
     let make = |c: &verbatim::Chain| make_pair(a, b, c.a.clone(), c.b.clone(), 1.0);
+    let verbatim_pair = chains
+        .iter()
+        .any(|c| chars(a, &c.a).min(chars(b, &c.b)) >= VERBATIM_PAIR_CHARS);
     let mut passages = if !config.classify_pairs {
         verbatim::reconcile(passages, &chains, make)
-    } else if chains
-        .iter()
-        .any(|c| chars(a, &c.a).min(chars(b, &c.b)) >= VERBATIM_PAIR_CHARS)
-    {
+    } else if verbatim_pair {
         // A verbatim pair: a weak passage the chains do not explain or
         // touch is chance similarity of the same topic.
         let mut kept = verbatim::reconcile(passages, &chains, make);
@@ -888,6 +888,11 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         fill_gaps(a, b, &weights, &seeds, &mut passages, config);
     }
     passages.sort_by_key(|p| (p.a.words.start, p.b.words.start));
+    if config.summary_spread && !verbatim_pair {
+        if let Some(g) = std::env::var("SGAP").ok().and_then(|v| v.parse().ok()) {
+            passages = summary::join_pieces(a, b, &weights, passages, g, config);
+        }
+    }
     let passages = merge_adjacent(a, b, passages, config.merge_gap_words);
     passages
         .into_iter()

@@ -101,6 +101,67 @@ pub(super) fn refine(a: &AlignDoc, b: &AlignDoc, c: &Cluster) -> Option<PassageP
     Some(make_pair(a, b, ta, tb, c.similarity))
 }
 
+/// Passages next to each other on the first side whose second sides lie
+/// apart are pieces of one summary (its sentences condense places of the
+/// source far from each other): each run of them, at most `gap` units
+/// apart on the first side, whose extent is summary-shaped
+/// ([`AlignConfig::summary_ratio`]), becomes one summary passage, spread
+/// over the region it condenses and refined as a summary. Passages on the
+/// first side sorted.
+pub(super) fn join_pieces(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    w: &Weights,
+    passages: Vec<PassagePair>,
+    gap: usize,
+    config: &AlignConfig,
+) -> Vec<PassagePair> {
+    let unit_of = |d: &AlignDoc, word: usize| d.units.partition_point(|u| u.words.end <= word);
+    let units = |d: &AlignDoc, words: &Range<usize>| {
+        unit_of(d, words.start)..(unit_of(d, words.end - 1) + 1).min(d.units.len())
+    };
+    let mut out: Vec<PassagePair> = Vec::with_capacity(passages.len());
+    let mut run: Vec<PassagePair> = Vec::new();
+    let flush = |run: &mut Vec<PassagePair>, out: &mut Vec<PassagePair>| {
+        if run.len() >= 2 {
+            let ra = units(a, &run[0].a.words).start..units(a, &run[run.len() - 1].a.words).end;
+            let rb = run.iter().map(|p| units(b, &p.b.words).start).min().unwrap_or(0)
+                ..run.iter().map(|p| units(b, &p.b.words).end).max().unwrap_or(0);
+            let (la, lb) = (unit_words(a, &ra) as f64, unit_words(b, &rb) as f64);
+            if lb >= config.summary_ratio * la.max(1.0) {
+                let mut c = Cluster {
+                    similarity: w.cosine(a, ra.clone(), b, rb.clone()),
+                    words: 0,
+                    a: ra,
+                    b: rb,
+                    summary: true,
+                };
+                if c.similarity >= config.validation {
+                    spread(a, b, &mut c, config.max_gap);
+                    if let Some(p) = refine(a, b, &c) {
+                        out.push(p);
+                        run.clear();
+                        return;
+                    }
+                }
+            }
+        }
+        out.append(run);
+    };
+    for p in passages {
+        let near = run.last().is_some_and(|last| {
+            let (ul, up) = (units(a, &last.a.words), units(a, &p.a.words));
+            up.start <= ul.end + gap
+        });
+        if !near {
+            flush(&mut run, &mut out);
+        }
+        run.push(p);
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// Share of a unit's weighted terms that must occur in the other document
 /// for the unit to belong to a summary window.
 const WINDOW_COVER: f64 = 0.8;
