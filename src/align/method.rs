@@ -750,7 +750,6 @@ pub fn align_with(
     } else {
         seeded_passages(a, b, config)
     };
-    if std::env::var_os("SYNDIC_DBG").is_some() { for p in &passages { eprintln!("passage a {:?} b {:?} sim {:.3} rarity {:e}", p.a.span, p.b.span, p.similarity, passage_rarity(a, b, bg, p)); } }
     if config.chance_guard.is_finite() {
         // A summary's matches are few and out of order by nature, and its
         // long side makes any count of them look like chance: the guard
@@ -787,15 +786,7 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
     if seeds.is_empty() && !config.summary_spread {
         return Vec::new();
     }
-    let dbg = std::env::var_os("SYNDIC_DBG").is_some();
-    if dbg {
-        for (i, u) in a.units.iter().enumerate() { eprintln!("A{i} {:?} {:?}", u.span, &a.text[u.span.start..u.span.end].chars().take(80).collect::<String>()); }
-        for (i, u) in b.units.iter().enumerate() { eprintln!("B{i} {:?} {:?}", u.span, &b.text[u.span.start..u.span.end].chars().take(80).collect::<String>()); }
-        for s in &seeds { eprintln!("seed {} {} cos {:.3}", s.a, s.b, weights.cosine(a, s.a as usize..s.a as usize+1, b, s.b as usize..s.b as usize+1)); }
-    }
     let mut clusters = extend(a, b, &weights, &seeds, config.max_gap, config);
-    if dbg { for c in &clusters { for i in c.a.start.saturating_sub(3)..(c.a.end+3).min(a.units.len()) { for j in c.b.start.saturating_sub(3)..(c.b.end+3).min(b.units.len()) { let cs = weights.cosine(a, i..i+1, b, j..j+1); if cs > 0.1 { eprintln!("  near {i} {j} cos {cs:.3}"); } } } } }
-    if dbg { for c in &clusters { eprintln!("cluster {:?} {:?} sim {:.3} summ {}", c.a, c.b, c.similarity, c.summary); } }
     if config.summary_ratio > 0.0 && config.summary_gap > config.max_gap {
         // A summary passage must be summary-shaped (one side at least
         // `summary_ratio` times the other) and must contain every ordinary
@@ -834,7 +825,6 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         });
     }
     let clusters = resolve_overlaps(a, b, &weights, clusters, config);
-    if std::env::var_os("SYNDIC_DBG").is_some() { for c in &clusters { eprintln!("resolved {:?} {:?} sim {:.3} summ {}", c.a, c.b, c.similarity, c.summary); } }
     let passages: Vec<PassagePair> = clusters
         .into_iter()
         .filter_map(|c| {
@@ -889,14 +879,19 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
     }
     passages.sort_by_key(|p| (p.a.words.start, p.b.words.start));
     if config.summary_spread && !verbatim_pair {
-        if let Some(g) = std::env::var("SGAP").ok().and_then(|v| v.parse().ok()) {
-            passages = summary::join_pieces(a, b, &weights, passages, g, config);
-        }
+        passages = summary::join_pieces(a, b, &weights, passages, config);
     }
     let passages = merge_adjacent(a, b, passages, config.merge_gap_words);
     passages
         .into_iter()
         .filter(|p| p.a.words.len() >= config.min_words && p.b.words.len() >= config.min_words)
+        .filter(|p| {
+            // PAN: refinement cuts a passage to its matched words, and
+            // a passage that ends up shorter than a case is a pair of
+            // same-topic sentences (or a summary's stray piece).
+            a.chars.chars(p.a.span).len() >= config.min_chars
+                && b.chars.chars(p.b.span).len() >= config.min_chars
+        })
         .collect()
 }
 
@@ -1000,10 +995,14 @@ fn find_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, config: &AlignConfig) -> 
 /// both sides) that pass weaker thresholds: a sentence next to a copied
 /// one needs less evidence to be copied too (random obfuscation leaves a
 /// few shared words in a sentence). Repeated until nothing is added.
-fn neighbour_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, seeds: &mut Vec<Seed>, config: &AlignConfig) {
-    let ev = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-    let (nc, nd, ns, nr) = (ev("NC", NEIGHBOUR_COSINE), ev("ND", NEIGHBOUR_DICE), ev("NS", NEIGHBOUR_SHARED as f64) as usize, ev("NR", NEIGHBOUR_REACH as f64) as usize);
-    let g = config.max_gap.min(nr) as i64;
+fn neighbour_seeds(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    w: &Weights,
+    seeds: &mut Vec<Seed>,
+    config: &AlignConfig,
+) {
+    let g = config.max_gap.min(NEIGHBOUR_REACH) as i64;
     let mut frontier = seeds.clone();
     let mut known: AHashSet<(u32, u32)> = seeds.iter().map(|s| (s.a, s.b)).collect();
     let mut tried: AHashSet<(u32, u32)> = AHashSet::new();
@@ -1022,12 +1021,14 @@ fn neighbour_seeds(a: &AlignDoc, b: &AlignDoc, w: &Weights, seeds: &mut Vec<Seed
                     }
                     let (ua, ub) = (&a.units[i as usize], &b.units[j as usize]);
                     let shared = multiset_shared(&ua.terms, &ub.terms);
-                    let dice = 2.0 * shared as f64 / (ua.terms.len() + ub.terms.len()).max(1) as f64;
-                    if shared < ns || dice <= nd {
+                    let dice =
+                        2.0 * shared as f64 / (ua.terms.len() + ub.terms.len()).max(1) as f64;
+                    if shared < NEIGHBOUR_SHARED || dice <= NEIGHBOUR_DICE {
                         continue;
                     }
-                    let cos = w.cosine(a, i as usize..i as usize + 1, b, j as usize..j as usize + 1);
-                    if cos > nc {
+                    let cos =
+                        w.cosine(a, i as usize..i as usize + 1, b, j as usize..j as usize + 1);
+                    if cos > NEIGHBOUR_COSINE {
                         known.insert(key);
                         next.push(Seed { a: key.0, b: key.1 });
                     }
@@ -1062,7 +1063,7 @@ const NEIGHBOUR_COSINE: f64 = 0.25;
 /// Dice coefficient a unit pair next to a seed must exceed.
 const NEIGHBOUR_DICE: f64 = 0.25;
 /// Terms a unit pair next to a seed must share.
-const NEIGHBOUR_SHARED: usize = 3;
+const NEIGHBOUR_SHARED: usize = 2;
 /// How far (in units, on both sides) from a seed a neighbour seed is looked for.
 const NEIGHBOUR_REACH: usize = 2;
 
@@ -1120,7 +1121,7 @@ fn summaries(
         if group.len() < 2 || la.max(lb) < config.summary_ratio * la.min(lb).max(1.0) {
             continue;
         }
-        if config.summary_spread && la > lb && std::env::var_os("NODIR").is_none() {
+        if config.summary_spread && la > lb {
             // The summary path is directional: the first document
             // condenses the second, never the reverse.
             continue;
@@ -1238,7 +1239,6 @@ fn resolve_overlaps(
             .total_cmp(&strength(x))
             .then_with(|| (x.a.start, x.b.start).cmp(&(y.a.start, y.b.start)))
     });
-    let trim_on = std::env::var_os("NOTRIM").is_none();
     let mut kept: Vec<Cluster> = Vec::new();
     for mut c in clusters {
         let (a0, b0) = (c.a.clone(), c.b.clone());
@@ -1247,7 +1247,7 @@ fn resolve_overlaps(
             if !(overlaps(&k.a, &c.a) || overlaps(&k.b, &c.b)) {
                 continue;
             }
-            ok = trim_on && trim_end(&mut c.a, &k.a) && trim_end(&mut c.b, &k.b);
+            ok = trim_end(&mut c.a, &k.a) && trim_end(&mut c.b, &k.b);
             if !ok {
                 break;
             }
@@ -1283,7 +1283,7 @@ fn trim_end(r: &mut Range<usize>, k: &Range<usize>) -> bool {
     } else {
         return false;
     }
-    !r.is_empty()
+    r.start < r.end
 }
 
 /// Passages in the gaps of the others: the seeds whose units are mostly
@@ -1336,7 +1336,13 @@ fn fill_gaps(
         return;
     }
     let mut found = Vec::new();
-    for c in resolve_overlaps(a, b, w, extend(a, b, w, &left, config.max_gap, config), config) {
+    for c in resolve_overlaps(
+        a,
+        b,
+        w,
+        extend(a, b, w, &left, config.max_gap, config),
+        config,
+    ) {
         let Some(p) = refine(a, b, &c) else { continue };
         let clash = |all: &[PassagePair], p: &PassagePair| {
             all.iter().any(|q| {

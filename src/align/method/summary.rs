@@ -103,8 +103,8 @@ pub(super) fn refine(a: &AlignDoc, b: &AlignDoc, c: &Cluster) -> Option<PassageP
 
 /// Passages next to each other on the first side whose second sides lie
 /// apart are pieces of one summary (its sentences condense places of the
-/// source far from each other): each run of them, at most `gap` units
-/// apart on the first side, whose extent is summary-shaped
+/// source far from each other): each run of them in adjacent or shared
+/// units of the first side, whose extent is summary-shaped
 /// ([`AlignConfig::summary_ratio`]), becomes one summary passage, spread
 /// over the region it condenses and refined as a summary. Passages on the
 /// first side sorted.
@@ -113,7 +113,6 @@ pub(super) fn join_pieces(
     b: &AlignDoc,
     w: &Weights,
     passages: Vec<PassagePair>,
-    gap: usize,
     config: &AlignConfig,
 ) -> Vec<PassagePair> {
     let unit_of = |d: &AlignDoc, word: usize| d.units.partition_point(|u| u.words.end <= word);
@@ -125,8 +124,16 @@ pub(super) fn join_pieces(
     let flush = |run: &mut Vec<PassagePair>, out: &mut Vec<PassagePair>| {
         if run.len() >= 2 {
             let ra = units(a, &run[0].a.words).start..units(a, &run[run.len() - 1].a.words).end;
-            let rb = run.iter().map(|p| units(b, &p.b.words).start).min().unwrap_or(0)
-                ..run.iter().map(|p| units(b, &p.b.words).end).max().unwrap_or(0);
+            let rb = run
+                .iter()
+                .map(|p| units(b, &p.b.words).start)
+                .min()
+                .unwrap_or(0)
+                ..run
+                    .iter()
+                    .map(|p| units(b, &p.b.words).end)
+                    .max()
+                    .unwrap_or(0);
             let (la, lb) = (unit_words(a, &ra) as f64, unit_words(b, &rb) as f64);
             if lb >= config.summary_ratio * la.max(1.0) {
                 let mut c = Cluster {
@@ -151,7 +158,7 @@ pub(super) fn join_pieces(
     for p in passages {
         let near = run.last().is_some_and(|last| {
             let (ul, up) = (units(a, &last.a.words), units(a, &p.a.words));
-            up.start <= ul.end + gap
+            up.start <= ul.end
         });
         if !near {
             flush(&mut run, &mut out);
