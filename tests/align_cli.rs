@@ -404,3 +404,76 @@ fn pan_settings_report_a_summary_against_the_whole_region_it_condenses() {
         "{r:#}"
     );
 }
+
+#[test]
+fn pan_settings_join_summary_pieces_next_to_each_other_into_one_summary() {
+    // Two pieces side by side in the suspicious document, condensing two
+    // places of the source 26 sentences apart (beyond the summary
+    // clustering's reach): PAN's settings report one summary from the
+    // first piece's source to the second's; the editor's report the two
+    // pieces as they are.
+    let src: Vec<Vec<String>> = (0..40)
+        .map(|i| (0..6).map(|k| made_up(9, i, k)).collect())
+        .collect();
+    let sentence = |w: &[String], lead: &str| {
+        format!(
+            "{lead} {} and the {} of a {} with the {} for {} and {}.",
+            w[0], w[1], w[2], w[3], w[4], w[5]
+        )
+    };
+    let b = src
+        .iter()
+        .map(|w| sentence(w, "The"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Lightly edited pieces of two sentences (no verbatim run long enough
+    // to make the pair a verbatim pair).
+    let piece = |r: std::ops::Range<usize>| {
+        src[r]
+            .iter()
+            .map(|w| sentence(w, "A"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (p1, p2) = (piece(2..4), piece(30..32));
+    let a = format!("{} {p1} {p2} {}\n", filler(10, 13), filler(10, 14));
+    let f = Fixture::new();
+    let pa = f.write("a.txt", &a);
+    let pb = f.write("b.txt", format!("{b}\n"));
+    let args = [
+        "align",
+        "--language",
+        "en",
+        "--format",
+        "json",
+        "a.txt",
+        "b.txt",
+    ];
+    let at = |text: &str, w: &str| text.find(w).unwrap() as u64;
+    let span = |p: &serde_json::Value, side: &str| {
+        (
+            p[side]["start"].as_u64().unwrap(),
+            p[side]["end"].as_u64().unwrap(),
+        )
+    };
+    let r = f.run(&args).json();
+    assert_eq!(passages(&r).len(), 2, "{r:#}");
+    let mut pan_args = args.to_vec();
+    pan_args.insert(1, "--pan");
+    let run = f.run(&pan_args);
+    run.expect_code(0);
+    let r = run.json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#} {}", run.stderr());
+    assert_side_matches(&ps[0]["a"], &std::fs::read(&pa).unwrap());
+    assert_side_matches(&ps[0]["b"], &std::fs::read(&pb).unwrap());
+    let (sa, ea) = span(&ps[0], "a");
+    assert!(
+        sa <= at(&a, &src[2][0]) && ea >= at(&a, &p2) + p2.len() as u64 - 1,
+        "{r:#}"
+    );
+    let (sb, eb) = span(&ps[0], "b");
+    assert!(sb <= at(&b, &src[2][0]), "{r:#}");
+    assert!(eb >= at(&b, &src[31][5]) + src[31][5].len() as u64, "{r:#}");
+    assert!(eb <= at(&b, &src[32][0]), "{r:#}");
+}

@@ -143,13 +143,13 @@ pub(super) fn join_pieces(
                     b: rb,
                     summary: true,
                 };
-                if c.similarity >= config.validation {
-                    spread(a, b, &mut c, config.max_gap);
-                    if let Some(p) = refine(a, b, &c) {
-                        out.push(p);
-                        run.clear();
-                        return;
-                    }
+                // Each piece passed validation; the whole is not validated
+                // again (the region between the pieces dilutes it).
+                spread(a, b, &mut c, config.max_gap);
+                if let Some(p) = refine(a, b, &c) {
+                    out.push(p);
+                    run.clear();
+                    return;
                 }
             }
         }
