@@ -5,7 +5,7 @@
 use crate::error::Result;
 use crate::sketch::minhash::{MinHashParams, MinHasher};
 use crate::sketch::shingle::Shingler;
-use crate::text::{for_each_word, for_each_word_span};
+use crate::text::for_each_word_span;
 use crate::util::Span;
 
 /// Turns a document's text into its MinHash values: the words of
@@ -74,20 +74,7 @@ impl DocumentSigner {
     /// set. Returns false if the text has no word (then every value is
     /// `u32::MAX`).
     pub fn sign(&self, text: &str, scratch: &mut SignScratch, values: &mut [u32]) -> bool {
-        let SignScratch {
-            word,
-            tokens,
-            spans,
-        } = scratch;
-        tokens.clear();
-        spans.clear();
-        for_each_word(text, word, |w| {
-            tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes())
-        });
-        // Shingles go straight into the bins (duplicates are harmless to
-        // a minimum): no shingle vector, no set.
-        self.hasher
-            .sign_iter(self.shingler.shingles_le(tokens), values)
+        self.sign_words::<false>(text, scratch, values)
     }
 
     /// [`DocumentSigner::sign`], keeping each word's hash and byte span in
@@ -95,6 +82,19 @@ impl DocumentSigner {
     /// [`SignScratch::token_spans`]) for a caller that needs the words
     /// again (the archive hashes sentences from them: one tokenization).
     pub fn sign_keeping_words(
+        &self,
+        text: &str,
+        scratch: &mut SignScratch,
+        values: &mut [u32],
+    ) -> bool {
+        self.sign_words::<true>(text, scratch, values)
+    }
+
+    /// Both of the above: `KEEP_SPANS` (a constant, so that
+    /// [`DocumentSigner::sign`] compiles to a loop without the spans)
+    /// says whether the words' byte spans are kept.
+    #[inline]
+    fn sign_words<const KEEP_SPANS: bool>(
         &self,
         text: &str,
         scratch: &mut SignScratch,
@@ -109,7 +109,9 @@ impl DocumentSigner {
         spans.clear();
         for_each_word_span(text, word, |span, w| {
             tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes());
-            spans.push(span);
+            if KEEP_SPANS {
+                spans.push(span);
+            }
         });
         // Shingles go straight into the bins (duplicates are harmless to
         // a minimum): no shingle vector, no set.
