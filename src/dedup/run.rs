@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::exact::{self, Exact};
 use super::pass::{run_pass, PassInput, PassSummary};
-use super::sign::{DocumentSigner, SignScratch};
+use super::sign::DocumentSigner;
 use super::store::DocStore;
 use super::{
     sigma, DedupConfig, DedupStats, Deduped, Member, Parameters, Progress, Seconds, Verify, Work,
@@ -275,16 +275,7 @@ impl Deduper {
             None => None,
         };
         let first = run_pass(&input.pass, false, tee, progress, "reading", |_, batch| {
-            sigs.clear();
-            sigs.resize(batch.len() * k, 0);
-            empties.clear();
-            empties.resize(batch.len(), false);
-            sigs.par_chunks_mut(k)
-                .zip(empties.par_iter_mut())
-                .enumerate()
-                .for_each_init(SignScratch::default, |scratch, (i, (values, empty))| {
-                    *empty = !self.signer.sign(batch.text(i), scratch, values);
-                });
+            self.signer.sign_batch(batch, &mut sigs, &mut empties);
             for i in 0..batch.len() {
                 empty_documents += empties[i] as u64;
                 store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;

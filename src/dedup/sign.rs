@@ -2,9 +2,12 @@
 //! MinHash values, with reusable scratch buffers (no allocation per
 //! document once they have grown).
 
+use rayon::prelude::*;
+
 use crate::error::Result;
 use crate::sketch::minhash::{MinHashParams, MinHasher};
 use crate::sketch::shingle::Shingler;
+use crate::source::RecordBatch;
 use crate::text::for_each_word_span;
 use crate::util::Span;
 
@@ -90,9 +93,29 @@ impl DocumentSigner {
         self.sign_words::<true>(text, scratch, values)
     }
 
-    /// Both of the above: `KEEP_SPANS` (a constant, so that
-    /// [`DocumentSigner::sign`] compiles to a loop without the spans)
-    /// says whether the words' byte spans are kept.
+    /// Signs the texts of `batch` in parallel, as [`DocumentSigner::sign`]:
+    /// record `i`'s values go to `values[i * permutations..]` and whether
+    /// it has no word to `empty[i]`. Both buffers are reused from batch to
+    /// batch.
+    pub fn sign_batch(&self, batch: &RecordBatch, values: &mut Vec<u32>, empty: &mut Vec<bool>) {
+        let k = self.params().permutations;
+        values.clear();
+        values.resize(batch.len() * k, 0);
+        empty.clear();
+        empty.resize(batch.len(), false);
+        values
+            .par_chunks_mut(k)
+            .zip(empty.par_iter_mut())
+            .enumerate()
+            .for_each_init(SignScratch::default, |scratch, (i, (row, e))| {
+                *e = !self.sign(batch.text(i), scratch, row);
+            });
+    }
+
+    /// The body of [`DocumentSigner::sign`] and
+    /// [`DocumentSigner::sign_keeping_words`]: `KEEP_SPANS` says whether
+    /// the words' byte spans are kept (a constant, so that `sign` compiles
+    /// to a loop without them).
     #[inline]
     fn sign_words<const KEEP_SPANS: bool>(
         &self,

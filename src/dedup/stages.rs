@@ -52,7 +52,6 @@ use serde::{Deserialize, Serialize};
 use super::exact::shingle_set;
 use super::pass::{check_same, run_pass, PassInput, PassSummary};
 use super::run::{for_each_bucket, split_component, whole_signature_hash, Verdict};
-use super::sign::SignScratch;
 use super::{
     DedupConfig, DedupStats, Deduper, Member, NoProgress, Seconds, Verify, Work, SPLIT_EXACT_CAP,
 };
@@ -893,16 +892,7 @@ impl Plan {
                 &NoProgress,
                 "signing",
                 |base, batch| {
-                    sigs.clear();
-                    sigs.resize(batch.len() * k, 0);
-                    empties.clear();
-                    empties.resize(batch.len(), false);
-                    sigs.par_chunks_mut(k)
-                        .zip(empties.par_iter_mut())
-                        .enumerate()
-                        .for_each_init(SignScratch::default, |scratch, (i, (values, empty))| {
-                            *empty = !signer.sign(batch.text(i), scratch, values);
-                        });
+                    signer.sign_batch(batch, &mut sigs, &mut empties);
                     for i in 0..batch.len() {
                         let local = (base + i as u64) as u32;
                         let values = &sigs[i * k..(i + 1) * k];
