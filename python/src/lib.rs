@@ -1011,16 +1011,7 @@ fn compare_json(
         mut comparison: syndic::compare::Comparison,
         skipped: &[syndic::Error],
     ) -> syndic::Result<String> {
-        comparison.skipped = skipped
-            .iter()
-            .map(|e| Skipped {
-                path: e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                error: e.to_string(),
-            })
-            .collect();
+        comparison.skipped = skipped.iter().map(Skipped::from).collect();
         let mut out = Vec::new();
         syndic::report::write_json(&mut out, &comparison).map_err(|source| syndic::Error::Io {
             path: "<report>".into(),
@@ -1126,6 +1117,131 @@ impl syndic::dedup::Progress for Cancel {
     }
 }
 
+/// The options of a dedup run that `syndic.dedup` ([`dedup_json`]) and
+/// `syndic.ray` (`stages_plan`) share, as Python gives them.
+struct DedupOptions<'a> {
+    shingle: usize,
+    permutations: usize,
+    seed: u64,
+    threshold: f64,
+    verify: &'a str,
+    text_field: &'a str,
+    id_field: Option<&'a str>,
+    input_format: Option<&'a str>,
+    skip_bad: bool,
+    write_deduped: bool,
+    max_record_bytes: usize,
+    encoding: Option<&'a str>,
+    strict_utf8: bool,
+    exact_memory: usize,
+    bucket_cap: usize,
+    unique_ids: bool,
+    batch_bytes: usize,
+}
+
+impl DedupOptions<'_> {
+    /// The run's config and the input format given (if any), for
+    /// `inputs` (at least one). With `name_fields`, a malformed
+    /// `text_field` or `id_field` is an error naming that option
+    /// (`syndic.dedup`); without, naming `field` (`syndic.ray`, as it
+    /// always has).
+    fn config(
+        self,
+        py: Python<'_>,
+        inputs: &[PathBuf],
+        name_fields: bool,
+    ) -> PyResult<(
+        syndic::dedup::DedupConfig,
+        Option<syndic::source::InputFormat>,
+    )> {
+        use syndic::dedup::{DedupConfig, Verify};
+        use syndic::source::{FieldPath, InputFormat, ReadOptions};
+        let verify = match self.verify {
+            "auto" => Verify::Auto,
+            "signature" => Verify::Signature,
+            "exact" => Verify::Exact,
+            other => {
+                return Err(invalid(
+                    py,
+                    "verify",
+                    other.into(),
+                    "must be auto, signature or exact",
+                ));
+            }
+        };
+        let input_format = match self.input_format {
+            None => None,
+            Some("jsonl") => Some(InputFormat::Jsonl),
+            Some("parquet") => Some(InputFormat::Parquet),
+            Some("warc") => Some(InputFormat::Warc),
+            Some("text") => Some(InputFormat::Text),
+            Some(other) => {
+                return Err(invalid(
+                    py,
+                    "input_format",
+                    other.into(),
+                    "must be jsonl, parquet, warc or text",
+                ));
+            }
+        };
+        if self.bucket_cap < 2 {
+            return Err(invalid(
+                py,
+                "bucket_cap",
+                self.bucket_cap.to_string(),
+                "must be at least 2",
+            ));
+        }
+        if inputs.is_empty() {
+            return Err(invalid(
+                py,
+                "inputs",
+                "[]".into(),
+                "give at least one input",
+            ));
+        }
+        let field = |e: syndic::Error, name: &'static str| match e {
+            syndic::Error::InvalidParameter { value, reason, .. } if name_fields => {
+                syndic::Error::InvalidParameter {
+                    name,
+                    value,
+                    reason,
+                }
+            }
+            e => e,
+        };
+        let config = DedupConfig {
+            shingle: self.shingle,
+            permutations: self.permutations,
+            seed: self.seed,
+            threshold: self.threshold,
+            verify,
+            read: ReadOptions {
+                text_field: FieldPath::parse(self.text_field)
+                    .map_err(|e| field(e, "text_field"))
+                    .or_py(py)?,
+                id_field: self
+                    .id_field
+                    .map(FieldPath::parse)
+                    .transpose()
+                    .map_err(|e| field(e, "id_field"))
+                    .or_py(py)?,
+                skip_bad: self.skip_bad,
+                keep_raw: false,
+                max_record_bytes: self.max_record_bytes,
+                decode: decode_options(py, self.encoding, self.strict_utf8)?,
+            },
+            batch_bytes: self.batch_bytes.max(1),
+            exact_memory: self.exact_memory,
+            bucket_cap: self.bucket_cap,
+            write_deduped: self.write_deduped,
+            spool_dir: None,
+            unique_ids: self.unique_ids,
+        };
+        Ok((config, input_format))
+    }
+}
+
 /// `syndic.dedup`: writes the binary's outputs to `out_dir`, returns
 /// `stats.json`'s text.
 #[pyfunction]
@@ -1159,87 +1275,26 @@ fn dedup_json(
     batch_bytes: usize,
     threads: Option<usize>,
 ) -> PyResult<String> {
-    use syndic::dedup::{DedupConfig, Verify};
-    use syndic::source::{FieldPath, InputFormat, ReadOptions};
-    let verify = match verify {
-        "auto" => Verify::Auto,
-        "signature" => Verify::Signature,
-        "exact" => Verify::Exact,
-        other => {
-            return Err(invalid(
-                py,
-                "verify",
-                other.into(),
-                "must be auto, signature or exact",
-            ));
-        }
-    };
-    let input_format = match input_format {
-        None => None,
-        Some("jsonl") => Some(InputFormat::Jsonl),
-        Some("parquet") => Some(InputFormat::Parquet),
-        Some("warc") => Some(InputFormat::Warc),
-        Some("text") => Some(InputFormat::Text),
-        Some(other) => {
-            return Err(invalid(
-                py,
-                "input_format",
-                other.into(),
-                "must be jsonl, parquet, warc or text",
-            ));
-        }
-    };
-    if bucket_cap < 2 {
-        return Err(invalid(
-            py,
-            "bucket_cap",
-            bucket_cap.to_string(),
-            "must be at least 2",
-        ));
-    }
-    if inputs.is_empty() {
-        return Err(invalid(
-            py,
-            "inputs",
-            "[]".into(),
-            "give at least one input",
-        ));
-    }
-    let field = |e: syndic::Error, name: &'static str| match e {
-        syndic::Error::InvalidParameter { value, reason, .. } => syndic::Error::InvalidParameter {
-            name,
-            value,
-            reason,
-        },
-        e => e,
-    };
-    let mut config = DedupConfig {
+    let (mut config, input_format) = DedupOptions {
         shingle,
         permutations,
         seed,
         threshold,
         verify,
-        read: ReadOptions {
-            text_field: FieldPath::parse(text_field)
-                .map_err(|e| field(e, "text_field"))
-                .or_py(py)?,
-            id_field: id_field
-                .map(FieldPath::parse)
-                .transpose()
-                .map_err(|e| field(e, "id_field"))
-                .or_py(py)?,
-            skip_bad,
-            keep_raw: false,
-            max_record_bytes,
-            decode: decode_options(py, encoding, strict_utf8)?,
-        },
-        batch_bytes: batch_bytes.max(1),
+        text_field,
+        id_field,
+        input_format,
+        skip_bad,
+        write_deduped,
+        max_record_bytes,
+        encoding,
+        strict_utf8,
         exact_memory,
         bucket_cap,
-        write_deduped,
-        spool_dir: None,
         unique_ids,
-    };
+        batch_bytes,
+    }
+    .config(py, &inputs, true)?;
     // Validate before touching the output directory.
     syndic::dedup::Deduper::new(config.clone()).or_py(py)?;
     let pool = pool(py, threads)?;

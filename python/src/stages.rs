@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 
-use super::{decode_options, install, interruptible, invalid, pool, OrPy};
+use super::{install, interruptible, pool, DedupOptions, OrPy};
 use syndic::dedup::stages::{run_local, Plan};
 
 /// The stages as JSON: `[{"name", "tasks"}, ...]`.
@@ -54,73 +54,26 @@ fn stages_plan(
     batch_bytes: usize,
     against: Option<PathBuf>,
 ) -> PyResult<String> {
-    use syndic::dedup::{DedupConfig, Verify};
-    use syndic::source::{FieldPath, InputFormat, ReadOptions};
-    let verify = match verify {
-        "auto" => Verify::Auto,
-        "signature" => Verify::Signature,
-        "exact" => Verify::Exact,
-        other => {
-            return Err(invalid(
-                py,
-                "verify",
-                other.into(),
-                "must be auto, signature or exact",
-            ))
-        }
-    };
-    let input_format = match input_format {
-        None => None,
-        Some("jsonl") => Some(InputFormat::Jsonl),
-        Some("parquet") => Some(InputFormat::Parquet),
-        Some("warc") => Some(InputFormat::Warc),
-        Some("text") => Some(InputFormat::Text),
-        Some(other) => {
-            return Err(invalid(
-                py,
-                "input_format",
-                other.into(),
-                "must be jsonl, parquet, warc or text",
-            ))
-        }
-    };
-    if bucket_cap < 2 {
-        return Err(invalid(
-            py,
-            "bucket_cap",
-            bucket_cap.to_string(),
-            "must be at least 2",
-        ));
-    }
-    if inputs.is_empty() {
-        return Err(invalid(
-            py,
-            "inputs",
-            "[]".into(),
-            "give at least one input",
-        ));
-    }
-    let config = DedupConfig {
+    let (config, input_format) = DedupOptions {
         shingle,
         permutations,
         seed,
         threshold,
         verify,
-        read: ReadOptions {
-            text_field: FieldPath::parse(text_field).or_py(py)?,
-            id_field: id_field.map(FieldPath::parse).transpose().or_py(py)?,
-            skip_bad,
-            keep_raw: false,
-            max_record_bytes,
-            decode: decode_options(py, encoding, strict_utf8)?,
-        },
-        batch_bytes: batch_bytes.max(1),
+        text_field,
+        id_field,
+        input_format,
+        skip_bad,
+        write_deduped,
+        max_record_bytes,
+        encoding,
+        strict_utf8,
         exact_memory: syndic::dedup::DEFAULT_EXACT_MEMORY,
         bucket_cap,
-        write_deduped,
-        spool_dir: None,
         unique_ids,
-    };
+        batch_bytes,
+    }
+    .config(py, &inputs, false)?;
     let result = py.detach(move || -> syndic::Result<String> {
         if let Some(out) = &out_dir {
             // Refused before any work, as syndic dedup refuses it.

@@ -1,10 +1,11 @@
 """Type stubs of the extension module ``syndic._syndic``."""
 
 import os
-from typing import Any, Hashable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Hashable, Iterable, Mapping, Optional, Sequence, TypedDict, Union
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import Unpack
 
 __version__: str
 SCHEME: str
@@ -115,29 +116,38 @@ def align_json(
     encoding: str | None = None,
     strict_utf8: bool = False,
 ) -> str: ...
+class _DedupOptions(TypedDict, total=False):
+    """The options of a dedup run that :func:`dedup_json` and
+    :func:`stages_plan` share: ``syndic dedup``'s, ``_`` for ``-``, with
+    its defaults (in the comments)."""
+
+    shingle: int  # 5
+    permutations: int  # 128
+    seed: int  # 42
+    threshold: float  # 0.8
+    verify: str  # "auto" ("signature", "exact")
+    text_field: str  # "text"
+    id_field: str | None  # None
+    input_format: str | None  # None ("jsonl", "parquet", "warc", "text")
+    skip_bad: bool  # False
+    write_deduped: bool  # False
+    max_record_bytes: int  # 64 MiB
+    encoding: str | None  # None
+    strict_utf8: bool  # False
+    bucket_cap: int  # 64
+    unique_ids: bool  # False
+    batch_bytes: int  # 16 MiB
+
 def dedup_json(
     inputs: Sequence[_Path],
     out_dir: _Path,
     *,
-    shingle: int = 5,
-    permutations: int = 128,
-    seed: int = 42,
-    threshold: float = 0.8,
-    verify: str = "auto",
-    text_field: str = "text",
-    id_field: str | None = None,
-    input_format: str | None = None,
-    skip_bad: bool = False,
-    write_deduped: bool = False,
-    max_record_bytes: int = ...,
-    encoding: str | None = None,
-    strict_utf8: bool = False,
     exact_memory: int = ...,
-    bucket_cap: int = ...,
-    unique_ids: bool = False,
-    batch_bytes: int = ...,
     threads: int | None = None,
-) -> str: ...
+    **options: Unpack[_DedupOptions],
+) -> str:
+    """The dedup run of ``syndic.dedup``; returns ``stats.json``'s text."""
+
 def main(argv: list[str]) -> int: ...
 
 # --- the dedup stages (issue 15; python/src/stages.rs) ---
@@ -147,24 +157,13 @@ def stages_plan(
     *,
     out_dir: _Path | None = None,
     partitions: int = 4,
-    shingle: int = 5,
-    permutations: int = 128,
-    seed: int = 42,
-    threshold: float = 0.8,
-    verify: str = "auto",
-    text_field: str = "text",
-    id_field: str | None = None,
-    input_format: str | None = None,
-    skip_bad: bool = False,
-    write_deduped: bool = False,
-    max_record_bytes: int = ...,
-    encoding: str | None = None,
-    strict_utf8: bool = False,
-    bucket_cap: int = 64,
-    unique_ids: bool = False,
-    batch_bytes: int = ...,
     against: _Path | None = None,
-) -> str: ...
+    **options: Unpack[_DedupOptions],
+) -> str:
+    """Lays out the run of :func:`dedup_json` (its options, less
+    ``exact_memory`` and ``threads``) as stages in ``work_dir``; returns
+    the stages as JSON."""
+
 def stages_list(work_dir: _Path) -> str: ...
 def stages_run_task(work_dir: _Path, stage: str, rank: int, *, threads: int | None = None) -> bool: ...
 def stages_run_local(work_dir: _Path, *, threads: int | None = None) -> None: ...

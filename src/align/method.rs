@@ -56,7 +56,7 @@ pub struct AlignConfig {
     /// reported short quote.
     pub max_rarity: f64,
     /// Classify the pair before reporting (PAN): a pair sharing a verbatim
-    /// run of at least [`VERBATIM_PAIR_CHARS`] characters on both sides is
+    /// run of at least 256 characters (`VERBATIM_PAIR_CHARS`) on both sides is
     /// a verbatim pair, and only its verbatim passages are reported; in
     /// other pairs the verbatim path is off. Off for the editor, where
     /// every passage stands on its own evidence.

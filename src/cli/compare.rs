@@ -192,16 +192,7 @@ pub(super) fn run(o: CompareOpts) -> anyhow::Result<ExitCode> {
     // The HTML report shows every text in full; the comparer consumes them.
     let texts = (config.format == ReportFormatArg::Html).then(|| docs.clone());
     let mut comparison = Comparer::new(config.compare.clone())?.compare(docs)?;
-    comparison.skipped = skipped
-        .iter()
-        .map(|e| Skipped {
-            path: e
-                .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            error: e.to_string(),
-        })
-        .collect();
+    comparison.skipped = skipped.iter().map(Skipped::from).collect();
 
     emit(
         config.output.as_deref(),

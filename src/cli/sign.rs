@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use syndic::dedup::{DocumentSigner, SignScratch};
+use syndic::dedup::DocumentSigner;
 use syndic::source::{expand_inputs, Reader, RecordBatch};
 
 use super::emit;
@@ -77,15 +76,7 @@ pub(super) fn run(o: SignOpts) -> anyhow::Result<ExitCode> {
                         return Err(io);
                     }
                 };
-                values.resize(batch.len() * k, 0);
-                empty.resize(batch.len(), false);
-                values
-                    .par_chunks_mut(k)
-                    .zip(empty.par_iter_mut())
-                    .enumerate()
-                    .for_each_init(SignScratch::default, |scratch, (i, (row, e))| {
-                        *e = !signer.sign(batch.text(i), scratch, row);
-                    });
+                signer.sign_batch(&batch, &mut values, &mut empty);
                 for i in 0..batch.len() {
                     let line = Line {
                         id: batch.id(i),

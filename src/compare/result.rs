@@ -187,6 +187,19 @@ pub struct Skipped {
     pub error: String,
 }
 
+impl From<&crate::error::Error> for Skipped {
+    /// The input `e` names (empty if it names none) and its message.
+    fn from(e: &crate::error::Error) -> Skipped {
+        Skipped {
+            path: e
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            error: e.to_string(),
+        }
+    }
+}
+
 /// The result of [`Comparer::compare`](super::Comparer::compare).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Comparison {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::exact::{self, Exact};
 use super::pass::{run_pass, PassInput, PassSummary};
-use super::sign::{DocumentSigner, SignScratch};
+use super::sign::DocumentSigner;
 use super::store::DocStore;
 use super::{
     sigma, DedupConfig, DedupStats, Deduped, Member, Parameters, Progress, Seconds, Verify, Work,
@@ -275,16 +275,7 @@ impl Deduper {
             None => None,
         };
         let first = run_pass(&input.pass, false, tee, progress, "reading", |_, batch| {
-            sigs.clear();
-            sigs.resize(batch.len() * k, 0);
-            empties.clear();
-            empties.resize(batch.len(), false);
-            sigs.par_chunks_mut(k)
-                .zip(empties.par_iter_mut())
-                .enumerate()
-                .for_each_init(SignScratch::default, |scratch, (i, (values, empty))| {
-                    *empty = !self.signer.sign(batch.text(i), scratch, values);
-                });
+            self.signer.sign_batch(batch, &mut sigs, &mut empties);
             for i in 0..batch.len() {
                 empty_documents += empties[i] as u64;
                 store.push(batch.id(i), &sigs[i * k..(i + 1) * k], empties[i])?;
@@ -354,25 +345,18 @@ impl Deduper {
         work: &mut Work,
     ) -> Vec<(u32, u32)> {
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut push = |uf: &mut UnionFind, a: u32, b: u32| {
-            let (a, b) = if a < b { (a, b) } else { (b, a) };
-            if uf.find(a) != uf.find(b) {
-                pairs.push((a, b));
-            }
-        };
-        for run in keys.chunk_by(|x, y| x.0 == y.0) {
-            if run.len() < 2 {
-                continue;
-            }
-            let members: Vec<u32> = run.iter().map(|k| k.1).collect();
-            let oversized = bucket_candidates(
-                &members,
-                self.config.bucket_cap,
-                |d| whole_signature_hash(store.signature(d)),
-                |a, b| push(uf, a, b),
-            );
-            work.oversized_buckets += oversized as u64;
-        }
+        work.oversized_buckets += for_each_bucket(
+            keys,
+            |x, y| x.0 == y.0,
+            |k| k.1,
+            self.config.bucket_cap,
+            |_, d| whole_signature_hash(store.signature(d)),
+            |a, b| {
+                if uf.find(a) != uf.find(b) {
+                    pairs.push((a, b));
+                }
+            },
+        );
         pairs
     }
 
@@ -692,7 +676,7 @@ pub(super) fn whole_signature_hash(values: &[u32]) -> u64 {
 /// document order): every pair when there are at most `cap` members, else
 /// each member with its next [`BUCKET_WINDOW`] in the order of
 /// `whole_hash` (then document). Returns true for an oversized bucket.
-pub(super) fn bucket_candidates(
+fn bucket_candidates(
     members: &[u32],
     cap: usize,
     whole_hash: impl Fn(u32) -> u64,
@@ -718,6 +702,40 @@ pub(super) fn bucket_candidates(
         }
     }
     true
+}
+
+/// Calls `pair(a, b)`, `a < b`, for the candidate pairs
+/// ([`bucket_candidates`]) of every bucket of `keys`: a bucket is a run of
+/// two or more keys that `same_bucket` joins, its members' documents
+/// (`doc`) in document order; `whole_hash(bucket, d)` is the
+/// whole-signature hash of member `d`. Shared by the single-machine run
+/// and the `bucket` stage ([`super::stages`]). Returns the number of
+/// oversized buckets.
+pub(super) fn for_each_bucket<K>(
+    keys: &[K],
+    same_bucket: impl FnMut(&K, &K) -> bool,
+    doc: impl Fn(&K) -> u32,
+    cap: usize,
+    whole_hash: impl Fn(&[K], u32) -> u64,
+    mut pair: impl FnMut(u32, u32),
+) -> u64 {
+    let mut members: Vec<u32> = Vec::new();
+    let mut oversized = 0u64;
+    for bucket in keys.chunk_by(same_bucket) {
+        if bucket.len() < 2 {
+            continue;
+        }
+        members.clear();
+        members.extend(bucket.iter().map(&doc));
+        let big = bucket_candidates(
+            &members,
+            cap,
+            |d| whole_hash(bucket, d),
+            |a, b| if a < b { pair(a, b) } else { pair(b, a) },
+        );
+        oversized += u64::from(big);
+    }
+    oversized
 }
 
 /// The star split of one component (members in document order): each

@@ -2,10 +2,13 @@
 //! MinHash values, with reusable scratch buffers (no allocation per
 //! document once they have grown).
 
+use rayon::prelude::*;
+
 use crate::error::Result;
 use crate::sketch::minhash::{MinHashParams, MinHasher};
 use crate::sketch::shingle::Shingler;
-use crate::text::{for_each_word, for_each_word_span};
+use crate::source::RecordBatch;
+use crate::text::for_each_word_span;
 use crate::util::Span;
 
 /// Turns a document's text into its MinHash values: the words of
@@ -74,20 +77,7 @@ impl DocumentSigner {
     /// set. Returns false if the text has no word (then every value is
     /// `u32::MAX`).
     pub fn sign(&self, text: &str, scratch: &mut SignScratch, values: &mut [u32]) -> bool {
-        let SignScratch {
-            word,
-            tokens,
-            spans,
-        } = scratch;
-        tokens.clear();
-        spans.clear();
-        for_each_word(text, word, |w| {
-            tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes())
-        });
-        // Shingles go straight into the bins (duplicates are harmless to
-        // a minimum): no shingle vector, no set.
-        self.hasher
-            .sign_iter(self.shingler.shingles_le(tokens), values)
+        self.sign_words::<false>(text, scratch, values)
     }
 
     /// [`DocumentSigner::sign`], keeping each word's hash and byte span in
@@ -95,6 +85,39 @@ impl DocumentSigner {
     /// [`SignScratch::token_spans`]) for a caller that needs the words
     /// again (the archive hashes sentences from them: one tokenization).
     pub fn sign_keeping_words(
+        &self,
+        text: &str,
+        scratch: &mut SignScratch,
+        values: &mut [u32],
+    ) -> bool {
+        self.sign_words::<true>(text, scratch, values)
+    }
+
+    /// Signs the texts of `batch` in parallel, as [`DocumentSigner::sign`]:
+    /// record `i`'s values go to `values[i * permutations..]` and whether
+    /// it has no word to `empty[i]`. Both buffers are reused from batch to
+    /// batch.
+    pub fn sign_batch(&self, batch: &RecordBatch, values: &mut Vec<u32>, empty: &mut Vec<bool>) {
+        let k = self.params().permutations;
+        values.clear();
+        values.resize(batch.len() * k, 0);
+        empty.clear();
+        empty.resize(batch.len(), false);
+        values
+            .par_chunks_mut(k)
+            .zip(empty.par_iter_mut())
+            .enumerate()
+            .for_each_init(SignScratch::default, |scratch, (i, (row, e))| {
+                *e = !self.sign(batch.text(i), scratch, row);
+            });
+    }
+
+    /// The body of [`DocumentSigner::sign`] and
+    /// [`DocumentSigner::sign_keeping_words`]: `KEEP_SPANS` says whether
+    /// the words' byte spans are kept (a constant, so that `sign` compiles
+    /// to a loop without them).
+    #[inline]
+    fn sign_words<const KEEP_SPANS: bool>(
         &self,
         text: &str,
         scratch: &mut SignScratch,
@@ -109,7 +132,9 @@ impl DocumentSigner {
         spans.clear();
         for_each_word_span(text, word, |span, w| {
             tokens.extend_from_slice(&self.shingler.token_hash(w).to_le_bytes());
-            spans.push(span);
+            if KEEP_SPANS {
+                spans.push(span);
+            }
         });
         // Shingles go straight into the bins (duplicates are harmless to
         // a minimum): no shingle vector, no set.

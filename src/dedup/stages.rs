@@ -51,8 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use super::exact::shingle_set;
 use super::pass::{check_same, run_pass, PassInput, PassSummary};
-use super::run::{bucket_candidates, split_component, whole_signature_hash, Verdict};
-use super::sign::SignScratch;
+use super::run::{for_each_bucket, split_component, whole_signature_hash, Verdict};
 use super::{
     DedupConfig, DedupStats, Deduper, Member, NoProgress, Seconds, Verify, Work, SPLIT_EXACT_CAP,
 };
@@ -200,7 +199,7 @@ fn bad_plan(path: &Path, reason: String) -> Error {
     }
 }
 
-/// Reads a whole file of little-endian fixed-size records.
+/// Reads a whole file.
 fn read_all(path: &Path) -> Result<Vec<u8>> {
     let mut v = Vec::new();
     File::open(path)
@@ -209,36 +208,86 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
     Ok(v)
 }
 
-fn read_pairs(path: &Path) -> Result<Vec<(u32, u32)>> {
-    let b = read_all(path)?;
-    Ok(b.chunks_exact(8)
-        .map(|c| {
-            (
-                u32::from_le_bytes(c[0..4].try_into().expect("4 bytes")),
-                u32::from_le_bytes(c[4..8].try_into().expect("4 bytes")),
-            )
-        })
-        .collect())
+/// A fixed-size record of the work files: a number in little-endian
+/// order, or a tuple of records one after the other.
+trait Record: Sized {
+    /// Bytes per record.
+    const BYTES: usize;
+    /// The record at the start of `b` (at least [`Record::BYTES`] long).
+    fn decode(b: &[u8]) -> Self;
+    /// Writes the record's bytes.
+    fn encode(&self, w: &mut (impl Write + ?Sized)) -> std::io::Result<()>;
 }
 
-/// The pairs `start..end` (in records) of a file of pairs.
-fn read_pairs_range(path: &Path, start: u64, end: u64) -> Result<Vec<(u32, u32)>> {
+macro_rules! number_record {
+    ($($t:ty),*) => {$(
+        impl Record for $t {
+            const BYTES: usize = std::mem::size_of::<$t>();
+            fn decode(b: &[u8]) -> Self {
+                <$t>::from_le_bytes(b[..Self::BYTES].try_into().expect("a whole record"))
+            }
+            fn encode(&self, w: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+                w.write_all(&self.to_le_bytes())
+            }
+        }
+    )*};
+}
+
+number_record!(u32, u64, f32, f64);
+
+macro_rules! tuple_record {
+    ($($t:ident $x:ident),+) => {
+        impl<$($t: Record),+> Record for ($($t,)+) {
+            const BYTES: usize = 0 $(+ $t::BYTES)+;
+            #[allow(unused_assignments)]
+            fn decode(b: &[u8]) -> Self {
+                let mut at = 0;
+                ($({
+                    let $x = $t::decode(&b[at..]);
+                    at += $t::BYTES;
+                    $x
+                },)+)
+            }
+            fn encode(&self, w: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+                let ($($x,)+) = self;
+                $($x.encode(w)?;)+
+                Ok(())
+            }
+        }
+    };
+}
+
+tuple_record!(A a, B b);
+tuple_record!(A a, B b, C c);
+tuple_record!(A a, B b, C c, D d);
+
+/// The records in `b` (a trailing partial record is ignored).
+fn decode_records<'a, T: Record + 'a>(b: &'a [u8]) -> impl Iterator<Item = T> + 'a {
+    b.chunks_exact(T::BYTES).map(T::decode)
+}
+
+/// A whole file of records.
+fn read_records<T: Record>(path: &Path) -> Result<Vec<T>> {
+    Ok(decode_records(&read_all(path)?).collect())
+}
+
+/// The records `start..end` of a file of records.
+fn read_records_range<T: Record>(path: &Path, start: u64, end: u64) -> Result<Vec<T>> {
     use std::io::{Seek, SeekFrom};
-    let mut b = vec![0u8; (end.saturating_sub(start) * 8) as usize];
+    let size = T::BYTES as u64;
+    let mut b = vec![0u8; (end.saturating_sub(start) * size) as usize];
     File::open(path)
         .and_then(|mut f| {
-            f.seek(SeekFrom::Start(start * 8))?;
+            f.seek(SeekFrom::Start(start * size))?;
             f.read_exact(&mut b)
         })
         .map_err(io_err(path))?;
-    Ok(b.chunks_exact(8)
-        .map(|c| {
-            (
-                u32::from_le_bytes(c[0..4].try_into().expect("4 bytes")),
-                u32::from_le_bytes(c[4..8].try_into().expect("4 bytes")),
-            )
-        })
-        .collect())
+    Ok(decode_records(&b).collect())
+}
+
+/// Writes `records` as a file of records.
+fn write_records<T: Record>(path: &Path, records: &[T]) -> Result<()> {
+    write_atomically(path, |w| records.iter().try_for_each(|r| r.encode(w)))
 }
 
 /// The `filter` partition that checks an uncertain pair. A pair found in
@@ -248,48 +297,6 @@ fn read_pairs_range(path: &Path, start: u64, end: u64) -> Result<Vec<(u32, u32)>
 fn route(pair: (u32, u32), parts: usize) -> usize {
     let x = (u64::from(pair.0) << 32 | u64::from(pair.1)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     ((u128::from(x >> 32) * parts as u128) >> 32) as usize
-}
-
-fn write_pairs(path: &Path, pairs: &[(u32, u32)]) -> Result<()> {
-    write_atomically(path, |w| {
-        for &(a, b) in pairs {
-            w.write_all(&a.to_le_bytes())?;
-            w.write_all(&b.to_le_bytes())?;
-        }
-        Ok(())
-    })
-}
-
-/// `(a, b, value)` records.
-fn read_values(path: &Path) -> Result<Vec<((u32, u32), f64)>> {
-    let b = read_all(path)?;
-    Ok(b.chunks_exact(16)
-        .map(|c| {
-            (
-                (
-                    u32::from_le_bytes(c[0..4].try_into().expect("4 bytes")),
-                    u32::from_le_bytes(c[4..8].try_into().expect("4 bytes")),
-                ),
-                f64::from_le_bytes(c[8..16].try_into().expect("8 bytes")),
-            )
-        })
-        .collect())
-}
-
-fn write_u32s(path: &Path, xs: &[u32]) -> Result<()> {
-    write_atomically(path, |w| {
-        for x in xs {
-            w.write_all(&x.to_le_bytes())?;
-        }
-        Ok(())
-    })
-}
-
-fn read_u32s(path: &Path) -> Result<Vec<u32>> {
-    let b = read_all(path)?;
-    Ok(b.chunks_exact(4)
-        .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
-        .collect())
 }
 
 fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
@@ -335,10 +342,7 @@ impl<'a> Signatures<'a> {
             .read_exact_at(&mut buf, local * self.k as u64 * 4)
             .map_err(io_err(&path))?;
         out.clear();
-        out.extend(
-            buf.chunks_exact(4)
-                .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))),
-        );
+        out.extend(decode_records::<u32>(&buf));
         Ok(())
     }
 }
@@ -451,7 +455,7 @@ fn write_needs(
     for (s, mut v) in need.into_iter().enumerate() {
         v.sort_unstable();
         v.dedup();
-        write_u32s(&plan.path(&format!("{round}/need-{p}-{s}")), &v)?;
+        write_records(&plan.path(&format!("{round}/need-{p}-{s}")), &v)?;
     }
     Ok(())
 }
@@ -684,7 +688,7 @@ impl Plan {
         let mut out = Vec::new();
         for (s, &offset) in offsets.iter().enumerate().take(self.shards()) {
             out.extend(
-                read_u32s(&self.path(&format!("out/dups.{s}")))?
+                read_records::<u32>(&self.path(&format!("out/dups.{s}")))?
                     .into_iter()
                     .map(|d| offset + u64::from(d) - a),
             );
@@ -888,16 +892,7 @@ impl Plan {
                 &NoProgress,
                 "signing",
                 |base, batch| {
-                    sigs.clear();
-                    sigs.resize(batch.len() * k, 0);
-                    empties.clear();
-                    empties.resize(batch.len(), false);
-                    sigs.par_chunks_mut(k)
-                        .zip(empties.par_iter_mut())
-                        .enumerate()
-                        .for_each_init(SignScratch::default, |scratch, (i, (values, empty))| {
-                            *empty = !signer.sign(batch.text(i), scratch, values);
-                        });
+                    signer.sign_batch(batch, &mut sigs, &mut empties);
                     for i in 0..batch.len() {
                         let local = (base + i as u64) as u32;
                         let values = &sigs[i * k..(i + 1) * k];
@@ -943,25 +938,11 @@ impl Plan {
         idx_file.commit()?;
         for (p, mut v) in keys.into_iter().enumerate() {
             v.par_sort_unstable();
-            write_atomically(&self.path(&format!("sign/{s}.keys-{p}")), |w| {
-                for (band, key, whole, local) in v {
-                    w.write_all(&band.to_le_bytes())?;
-                    w.write_all(&key.to_le_bytes())?;
-                    w.write_all(&whole.to_le_bytes())?;
-                    w.write_all(&local.to_le_bytes())?;
-                }
-                Ok(())
-            })?;
+            write_records(&self.path(&format!("sign/{s}.keys-{p}")), &v)?;
         }
         for (p, mut v) in idh.into_iter().enumerate() {
             v.sort_unstable();
-            write_atomically(&self.path(&format!("sign/{s}.idh-{p}")), |w| {
-                for (h, local) in v {
-                    w.write_all(&h.to_le_bytes())?;
-                    w.write_all(&local.to_le_bytes())?;
-                }
-                Ok(())
-            })?;
+            write_records(&self.path(&format!("sign/{s}.idh-{p}")), &v)?;
         }
         counts.insert("documents".into(), summary.documents);
         write_json(
@@ -985,33 +966,21 @@ impl Plan {
         let mut keys: Vec<(u32, u64, u32, u64)> = Vec::new();
         for (s, &offset) in offsets.iter().enumerate().take(self.shards()) {
             let b = read_all(&self.path(&format!("sign/{s}.keys-{p}")))?;
-            keys.extend(b.chunks_exact(24).map(|c| {
-                let band = u32::from_le_bytes(c[0..4].try_into().expect("4"));
-                let key = u64::from_le_bytes(c[4..12].try_into().expect("8"));
-                let whole = u64::from_le_bytes(c[12..20].try_into().expect("8"));
-                let local = u32::from_le_bytes(c[20..24].try_into().expect("4"));
-                (band, key, (offset + u64::from(local)) as u32, whole)
-            }));
+            keys.extend(decode_records::<(u32, u64, u64, u32)>(&b).map(
+                |(band, key, whole, local)| (band, key, (offset + u64::from(local)) as u32, whole),
+            ));
         }
         keys.par_sort_unstable();
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut oversized = 0u64;
-        let mut members: Vec<u32> = Vec::new();
-        let mut wholes: Vec<(u32, u64)> = Vec::new();
-        for run in keys.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
-            if run.len() < 2 {
-                continue;
-            }
-            members.clear();
-            members.extend(run.iter().map(|x| x.2));
-            wholes.clear();
-            wholes.extend(run.iter().map(|x| (x.2, x.3)));
-            let whole =
-                |d: u32| wholes[wholes.binary_search_by_key(&d, |w| w.0).expect("a member")].1;
-            oversized += bucket_candidates(&members, self.config.bucket_cap, whole, |a, b| {
-                pairs.push(if a < b { (a, b) } else { (b, a) })
-            }) as u64;
-        }
+        // A bucket's keys are sorted by document (one key per document).
+        let oversized = for_each_bucket(
+            &keys,
+            |x, y| (x.0, x.1) == (y.0, y.1),
+            |x| x.2,
+            self.config.bucket_cap,
+            |bucket, d| bucket[bucket.binary_search_by_key(&d, |x| x.2).expect("a member")].3,
+            |a, b| pairs.push((a, b)),
+        );
         drop(keys);
         pairs.par_sort_unstable();
         pairs.dedup();
@@ -1047,14 +1016,9 @@ impl Plan {
         for q in 0..parts {
             starts[q + 1] += starts[q];
         }
-        write_pairs(&self.path(&format!("bucket/{p}.uncertain")), &uncertain)?;
-        write_atomically(&self.path(&format!("bucket/{p}.routes")), |w| {
-            for x in &starts {
-                w.write_all(&x.to_le_bytes())?;
-            }
-            Ok(())
-        })?;
-        write_pairs(&self.path(&format!("bucket/{p}.accept")), &accept)
+        write_records(&self.path(&format!("bucket/{p}.uncertain")), &uncertain)?;
+        write_records(&self.path(&format!("bucket/{p}.routes")), &starts)?;
+        write_records(&self.path(&format!("bucket/{p}.accept")), &accept)
     }
 
     /// Repeated ids among the documents whose id hash falls in partition
@@ -1063,13 +1027,10 @@ impl Plan {
         let mut hs: Vec<(u64, u32)> = Vec::new();
         for (s, &offset) in offsets.iter().enumerate().take(self.shards()) {
             let b = read_all(&self.path(&format!("sign/{s}.idh-{p}")))?;
-            hs.extend(b.chunks_exact(12).map(|c| {
-                (
-                    u64::from_le_bytes(c[0..8].try_into().expect("8")),
-                    (offset + u64::from(u32::from_le_bytes(c[8..12].try_into().expect("4"))))
-                        as u32,
-                )
-            }));
+            hs.extend(
+                decode_records::<(u64, u32)>(&b)
+                    .map(|(h, local)| (h, (offset + u64::from(local)) as u32)),
+            );
         }
         hs.sort_unstable();
         let mut ids = Ids::new(self, offsets);
@@ -1124,31 +1085,37 @@ impl Plan {
         let mut edges: Vec<(u32, u32)> = Vec::new();
         if level == 0 {
             if which == "cc1" {
-                edges = read_pairs(&self.path(&format!("bucket/{rank}.accept")))?;
+                edges = read_records::<(u32, u32)>(&self.path(&format!("bucket/{rank}.accept")))?;
             } else {
                 let t = self.config.threshold;
                 edges.extend(
-                    read_values(&self.path(&format!("verify/{rank}.values")))?
-                        .into_iter()
-                        .filter(|&(_, j)| j >= t)
-                        .map(|(p, _)| p),
+                    read_records::<((u32, u32), f64)>(
+                        &self.path(&format!("verify/{rank}.values")),
+                    )?
+                    .into_iter()
+                    .filter(|&(_, j)| j >= t)
+                    .map(|(p, _)| p),
                 );
                 if rank == 0 {
-                    edges.extend(read_pairs(&self.cc_final("cc1"))?);
+                    edges.extend(read_records::<(u32, u32)>(&self.cc_final("cc1"))?);
                 }
             }
         } else {
             let below = self.cc_levels()[level - 1];
             for j in rank * CC_FAN_IN..below.min((rank + 1) * CC_FAN_IN) {
-                edges.extend(read_pairs(&self.cc_output(which, level - 1, j))?);
+                edges.extend(read_records::<(u32, u32)>(&self.cc_output(
+                    which,
+                    level - 1,
+                    j,
+                ))?);
             }
         }
         let f = forest(&mut edges);
-        write_pairs(&self.cc_output(which, level, rank), &f)
+        write_records(&self.cc_output(which, level, rank), &f)
     }
 
     fn labels(&self, which: &str) -> Result<Labels> {
-        Ok(Labels(read_pairs(&self.cc_final(which))?))
+        Ok(Labels(read_records::<(u32, u32)>(&self.cc_final(which))?))
     }
 
     /// Stage `filter`, partition `p`: uncertain pairs still apart after the
@@ -1160,22 +1127,22 @@ impl Plan {
         let mut pairs = Vec::new();
         for b in 0..self.parts() {
             let routes = self.path(&format!("bucket/{b}.routes"));
-            let starts = read_all(&routes)?;
+            let starts = read_records::<u64>(&routes)?;
             let at = |i: usize| -> Result<u64> {
                 starts
-                    .get(i * 8..i * 8 + 8)
-                    .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+                    .get(i)
+                    .copied()
                     .ok_or_else(|| bad_plan(&routes, "is truncated".into()))
             };
             let (start, end) = (at(p)?, at(p + 1)?);
             let path = self.path(&format!("bucket/{b}.uncertain"));
-            pairs.extend(read_pairs_range(&path, start, end)?);
+            pairs.extend(read_records_range::<(u32, u32)>(&path, start, end)?);
         }
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs.retain(|&(a, b)| labels.root(a) != labels.root(b));
         write_needs(self, "verify", p, &pairs, &offsets)?;
-        write_pairs(&self.path(&format!("verify/{p}.pairs")), &pairs)
+        write_records(&self.path(&format!("verify/{p}.pairs")), &pairs)
     }
 
     /// Stage `ROUND.fetch`, shard `s`: the shingle sets of the documents
@@ -1188,7 +1155,9 @@ impl Plan {
     ) -> Result<()> {
         let mut need: Vec<u32> = Vec::new();
         for p in 0..self.parts() {
-            need.extend(read_u32s(&self.path(&format!("{round}/need-{p}-{s}")))?);
+            need.extend(read_records::<u32>(
+                &self.path(&format!("{round}/need-{p}-{s}")),
+            )?);
         }
         need.sort_unstable();
         need.dedup();
@@ -1242,14 +1211,7 @@ impl Plan {
             check_same(&self.pass_summary(s)?, &summary, 2)?;
         }
         data.commit()?;
-        write_atomically(&index_path, |w| {
-            for (d, at, len) in &index {
-                w.write_all(&d.to_le_bytes())?;
-                w.write_all(&at.to_le_bytes())?;
-                w.write_all(&len.to_le_bytes())?;
-            }
-            Ok(())
-        })
+        write_records(&index_path, &index)
     }
 
     /// Stage `ROUND.jaccard`, partition `p`: exact Jaccard of the round's
@@ -1261,22 +1223,12 @@ impl Plan {
         counts: &mut std::collections::BTreeMap<String, u64>,
     ) -> Result<()> {
         let offsets = self.offsets()?;
-        let pairs = read_pairs(&self.path(&format!("{round}/{p}.pairs")))?;
+        let pairs = read_records::<(u32, u32)>(&self.path(&format!("{round}/{p}.pairs")))?;
         let mut index: Vec<Vec<(u32, u64, u64)>> = vec![Vec::new(); self.shards()];
         let mut files: Vec<Option<File>> = (0..self.shards()).map(|_| None).collect();
         if !pairs.is_empty() {
             for (s, slot) in index.iter_mut().enumerate() {
-                let b = read_all(&self.path(&format!("{round}/sets-{s}.idx")))?;
-                *slot = b
-                    .chunks_exact(20)
-                    .map(|c| {
-                        (
-                            u32::from_le_bytes(c[0..4].try_into().expect("4")),
-                            u64::from_le_bytes(c[4..12].try_into().expect("8")),
-                            u64::from_le_bytes(c[12..20].try_into().expect("8")),
-                        )
-                    })
-                    .collect();
+                *slot = read_records(&self.path(&format!("{round}/sets-{s}.idx")))?;
             }
         }
         let mut set_of = |d: u32| -> Result<Vec<u64>> {
@@ -1296,10 +1248,7 @@ impl Plan {
                 .expect("opened")
                 .read_exact_at(&mut buf, at)
                 .map_err(io_err(&path))?;
-            Ok(buf
-                .chunks_exact(8)
-                .map(|c| u64::from_le_bytes(c.try_into().expect("8")))
-                .collect())
+            Ok(decode_records(&buf).collect())
         };
         let mut values: Vec<((u32, u32), f64)> = Vec::with_capacity(pairs.len());
         let mut last: Option<(u32, Vec<u64>)> = None;
@@ -1317,14 +1266,7 @@ impl Plan {
             "accepted_by_exact".into(),
             values.iter().filter(|v| v.1 >= t).count() as u64,
         );
-        write_atomically(&self.path(&format!("{round}/{p}.values")), |w| {
-            for ((a, b), j) in &values {
-                w.write_all(&a.to_le_bytes())?;
-                w.write_all(&b.to_le_bytes())?;
-                w.write_all(&j.to_le_bytes())?;
-            }
-            Ok(())
-        })
+        write_records(&self.path(&format!("{round}/{p}.values")), &values)
     }
 
     /// The documents `[lo, hi)` whose components partition `q` handles.
@@ -1379,7 +1321,7 @@ impl Plan {
         }
         pairs.sort_unstable();
         write_needs(self, "split", q, &pairs, &offsets)?;
-        write_pairs(&self.path(&format!("split/{q}.pairs")), &pairs)
+        write_records(&self.path(&format!("split/{q}.pairs")), &pairs)
     }
 
     /// Stage `split`, partition `q`: the star split of its components.
@@ -1392,10 +1334,10 @@ impl Plan {
         // Exact values: the small components' uncertain pairs, and the
         // verified pairs inside this partition's components.
         let mut known: Vec<((u32, u32), f64)> =
-            read_values(&self.path(&format!("split/{q}.values")))?;
+            read_records::<((u32, u32), f64)>(&self.path(&format!("split/{q}.values")))?;
         for p in 0..self.parts() {
             known.extend(
-                read_values(&self.path(&format!("verify/{p}.values")))?
+                read_records::<((u32, u32), f64)>(&self.path(&format!("verify/{p}.values")))?
                     .into_iter()
                     .filter(|((a, b), _)| {
                         let r = labels.root(*a);
@@ -1450,7 +1392,7 @@ impl Plan {
                 .map(|x| (x.0, x.1))
                 .collect();
             write_needs(self, "sims", q, &pairs, &offsets)?;
-            write_pairs(&self.path(&format!("sims/{q}.pairs")), &pairs)?;
+            write_records(&self.path(&format!("sims/{q}.pairs")), &pairs)?;
         }
         // Clusters go out by representative range: partition `j` writes
         // those whose representative is in its range, in order.
@@ -1476,14 +1418,7 @@ impl Plan {
             },
         )?;
         for (j, piece) in per.iter().enumerate() {
-            write_atomically(&self.path(&format!("star/{q}.{j}")), |w| {
-                for (r, m, s) in piece {
-                    w.write_all(&r.to_le_bytes())?;
-                    w.write_all(&m.to_le_bytes())?;
-                    w.write_all(&s.to_le_bytes())?;
-                }
-                Ok(())
-            })?;
+            write_records(&self.path(&format!("star/{q}.{j}")), piece)?;
         }
         Ok(())
     }
@@ -1491,16 +1426,7 @@ impl Plan {
     /// The star entries split task `q` wrote for representatives in range
     /// `j`.
     fn star_piece(&self, q: usize, j: usize) -> Result<Vec<(u32, u32, f32)>> {
-        let b = read_all(&self.path(&format!("star/{q}.{j}")))?;
-        Ok(b.chunks_exact(12)
-            .map(|c| {
-                (
-                    u32::from_le_bytes(c[0..4].try_into().expect("4")),
-                    u32::from_le_bytes(c[4..8].try_into().expect("4")),
-                    f32::from_le_bytes(c[8..12].try_into().expect("4")),
-                )
-            })
-            .collect())
+        read_records(&self.path(&format!("star/{q}.{j}")))
     }
 
     /// What split task `q` found.
@@ -1522,7 +1448,7 @@ impl Plan {
             let mut v = Vec::new();
             for j in 0..self.parts() {
                 v.extend(
-                    read_values(&self.path(&format!("sims/{j}.values")))?
+                    read_records::<((u32, u32), f64)>(&self.path(&format!("sims/{j}.values")))?
                         .into_iter()
                         .filter(|((r, _), _)| star.binary_search_by_key(r, |x| x.0).is_ok()),
                 );
@@ -1610,7 +1536,7 @@ impl Plan {
                 dups.clear();
             }
             let local: Vec<u32> = dups.iter().map(|&d| (u64::from(d) - lo) as u32).collect();
-            write_u32s(&self.path(&format!("out/dups.{s}")), &local)?;
+            write_records(&self.path(&format!("out/dups.{s}")), &local)?;
         }
         let mut ids = Ids::new(self, &offsets);
         let mut text = Vec::new();

@@ -229,6 +229,8 @@ mod tests {
     use super::*;
 
     /// Brute force: every maximal common run of at least RUN_MIN words.
+    /// Its run-length count repeats the one in `runs` on purpose: the
+    /// oracle shares no code with what it checks.
     fn brute(a: &[u64], b: &[u64]) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         for i in 0..a.len() {
