@@ -2358,6 +2358,126 @@ mod tests {
         assert!(align_with(&da, &db, &bg, &none).is_empty());
     }
 
+    fn en() -> AlignConfig {
+        AlignConfig {
+            editorial: false,
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_weakly_similar_sentence_seeds_next_to_a_seed_only() {
+        // Source sentence 11 keeps two of its six content words in the
+        // copy, among three new ones: too few shared terms to seed on its
+        // own (`min_shared_terms`), enough next to the copied sentence 10.
+        let b = sentences(20, 1);
+        let words: Vec<&str> = b[11].split_whitespace().collect();
+        let other = sentences(1, 9)[0].replace('.', "");
+        let other: Vec<&str> = other.split_whitespace().collect();
+        let weak = format!(
+            "So {} or {} by {} to {} at {}.",
+            words[1], words[4], other[1], other[4], other[7]
+        );
+        let config = en();
+        let db_text = b.join(" ");
+        let db = AlignDoc::new(&db_text, &config);
+        let seeds_of = |parts: Vec<String>| {
+            let text = parts.join(" ");
+            let da = AlignDoc::new(&text, &config);
+            let w = Weights::new(&da, &db);
+            let seeds = find_seeds(&da, &db, &w, &config);
+            (seeds, w.cosine(&da, 6..7, &db, 11..12))
+        };
+        // Next to the copy of sentence 10: a seed.
+        let next = [
+            sentences(5, 2),
+            vec![b[10].clone(), weak.clone()],
+            sentences(5, 3),
+        ]
+        .concat();
+        let (seeds, cos) = seeds_of(next);
+        assert!(cos > NEIGHBOUR_COSINE, "{cos}");
+        assert!(seeds.contains(&Seed { a: 5, b: 10 }), "{seeds:?}");
+        assert!(seeds.contains(&Seed { a: 6, b: 11 }), "{seeds:?}");
+        // Far from any seed: none.
+        let alone = [sentences(6, 2), vec![weak], sentences(5, 3)].concat();
+        let (seeds, _) = seeds_of(alone);
+        assert!(!seeds.iter().any(|s| s.a == 6), "{seeds:?}");
+    }
+
+    #[test]
+    fn trim_end_cuts_only_a_covered_end() {
+        let cut = |mut r: Range<usize>, k: Range<usize>| trim_end(&mut r, &k).then_some(r);
+        assert_eq!(cut(4..10, 0..6), Some(6..10));
+        assert_eq!(cut(4..10, 8..12), Some(4..8));
+        assert_eq!(cut(4..10, 10..12), Some(4..10));
+        assert_eq!(cut(4..10, 6..8), None, "inside: the rest is two pieces");
+        assert_eq!(cut(4..10, 2..12), None, "covered");
+        assert_eq!(cut(4..10, 4..10), None);
+    }
+
+    #[test]
+    fn a_weaker_cluster_overlapping_a_stronger_one_keeps_the_rest() {
+        // Two cases side by side in both documents, the weaker one's first
+        // unit taken by the stronger one: it keeps its other units.
+        let text = sentences(12, 4).join(" ");
+        let config = en();
+        let d = AlignDoc::new(&text, &config);
+        let w = Weights::new(&d, &d);
+        let cluster = |r: Range<usize>, similarity: f64| Cluster {
+            a: r.clone(),
+            b: r,
+            similarity,
+            words: 100,
+            summary: false,
+        };
+        let kept = resolve_overlaps(
+            &d,
+            &d,
+            &w,
+            vec![cluster(5..10, 0.5), cluster(0..6, 0.9)],
+            &config,
+        );
+        let ranges: Vec<_> = kept.iter().map(|c| (c.a.clone(), c.b.clone())).collect();
+        assert_eq!(ranges, vec![(0..6, 0..6), (6..10, 6..10)]);
+        // One inside the other: the weaker goes.
+        let kept = resolve_overlaps(
+            &d,
+            &d,
+            &w,
+            vec![cluster(2..4, 0.5), cluster(0..6, 0.9)],
+            &config,
+        );
+        assert_eq!(kept.len(), 1);
+    }
+
+    #[test]
+    fn the_pan_summary_path_never_makes_the_first_document_the_long_side() {
+        // Three chunks of a short source copied far apart into a long
+        // document: with the first document long, that is expanded
+        // copying, reported chunk by chunk, never one summary.
+        let b = sentences(9, 5);
+        let a = [
+            b[0..3].to_vec(),
+            sentences(18, 6),
+            b[3..6].to_vec(),
+            sentences(18, 7),
+            b[6..9].to_vec(),
+        ]
+        .concat()
+        .join(" ");
+        let b = b.join(" ");
+        let pan = AlignConfig {
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::pan()
+        };
+        let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
+        let ps = align(&da, &db, &pan);
+        assert_eq!(ps.len(), 3, "{ps:?}");
+        assert!(ps.iter().all(|p| !summary_shaped(p, &pan)), "{ps:?}");
+    }
+
     #[test]
     fn edit_labels() {
         let a: Vec<u64> = (0..20).collect();
