@@ -22,7 +22,11 @@
 //!    content-word rule. A unit pair that shares a word n-gram of
 //!    [`AlignConfig::ngram`] exact words (stopwords included) is a seed too:
 //!    that keeps short verbatim sentences whose terms are too few or too
-//!    common for the cosine.
+//!    common for the cosine. A unit pair within two units of a seed on both
+//!    sides is a seed at weaker thresholds (cosine and Dice above 0.25, two
+//!    shared terms), repeated from the new seeds until none is added: a
+//!    sentence next to a copied one needs less evidence to be copied too
+//!    (random obfuscation leaves a sentence only a few shared words).
 //! 3. **Extension.** Seeds are clustered by their unit positions: sorted by
 //!    one document, cut where the gap exceeds [`AlignConfig::max_gap`] units,
 //!    then each cluster by the other document, until no cut happens. A
@@ -40,9 +44,15 @@
 //!    shorter side replaces the ordinary passages it overlaps. With
 //!    [`AlignConfig::summary_spread`] (PAN) its source side is then the
 //!    whole region the summary condenses, found by content rather than by
-//!    the order of the seeds.
+//!    the order of the seeds. The path is directional there: only a
+//!    cluster whose first document's side is the shorter is a summary, and
+//!    after the boundaries passages next to each other on the first side
+//!    whose second sides lie apart (a summary condensing places far from
+//!    each other) are joined into one summary.
 //! 6. **Overlaps.** Passages that overlap in either document keep the one with
-//!    the higher validation similarity.
+//!    the higher validation similarity times length; a weaker passage
+//!    whose end alone the stronger one covers keeps the rest of its units
+//!    if that still validates (two cases side by side), otherwise it goes.
 //! 7. **Boundaries.** Unit boundaries are sentence boundaries; a copy may
 //!    start or end inside a sentence. Each side is trimmed to the first and
 //!    last word whose stem occurs in the other side, then the two starts (and
@@ -53,7 +63,8 @@
 //!    within [`AlignConfig::merge_gap_words`] words are merged, so one reused
 //!    passage is reported once. Passages shorter than
 //!    [`AlignConfig::min_words`] words or [`AlignConfig::min_chars`]
-//!    characters on either side are dropped.
+//!    characters on either side are dropped, the characters counted both
+//!    on the unit clusters and on the final, refined passages.
 //!
 //! Every passage carries its byte spans, character spans (for formats that
 //! count characters, like PAN), a similarity and an [`Edit`] label.
