@@ -8,6 +8,7 @@ use ahash::{AHashMap, AHashSet};
 
 use super::rarity::Background;
 use crate::error::{Error, Result};
+use crate::sketch::shingle::intersection_len;
 use crate::text::{Analyzed, Language, Tokens};
 use crate::util::{lcs_len, lcs_pairs, multiset_overlap, round4, Span};
 
@@ -1020,7 +1021,8 @@ fn neighbour_seeds(
                         continue;
                     }
                     let (ua, ub) = (&a.units[i as usize], &b.units[j as usize]);
-                    let shared = multiset_shared(&ua.terms, &ub.terms);
+                    let ids = |u: &Unit| u.terms.iter().map(|t| t.0).collect::<Vec<u64>>();
+                    let shared = intersection_len(&ids(ua), &ids(ub));
                     let dice =
                         2.0 * shared as f64 / (ua.terms.len() + ub.terms.len()).max(1) as f64;
                     if shared < NEIGHBOUR_SHARED || dice <= NEIGHBOUR_DICE {
@@ -1039,23 +1041,6 @@ fn neighbour_seeds(
         frontier = next;
     }
     seeds.sort_by_key(|s| (s.a, s.b));
-}
-
-/// Distinct terms two sorted term lists share.
-fn multiset_shared(x: &[(u64, u32)], y: &[(u64, u32)]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].0.cmp(&y[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 /// tf·isf cosine a unit pair next to a seed must exceed to be a seed.
