@@ -468,3 +468,43 @@ fn a_short_run_of_names_is_not_a_quote() {
         r["passages"]
     );
 }
+
+/// A short quote followed by a changed word and an equal stopword ("...
+/// overnight. Farmers to" / "... overnight. Bankers to"): the quote ends
+/// with its own words, and the stopword after the change stays each
+/// article's own text.
+#[test]
+fn a_short_quote_takes_no_stopword_across_a_changed_word() {
+    let f = Fixture::new();
+    f.write("docs/a.txt", "Officials confirmed the copper turbine gasket ruptured twice overnight. Farmers to the north were evacuated before dawn.\n");
+    f.write("docs/b.txt", "A spokesman said the copper turbine gasket ruptured twice overnight. Bankers to the south complained about the noise.\n");
+    let run = f.run(&["compare", "docs", "--format", "json"]);
+    run.expect_code(0);
+    let r = run.json();
+    let passages = r["passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 1, "{:#}", r["passages"]);
+    for side in ["a", "b"] {
+        assert_eq!(
+            passages[0][side]["text"], "the copper turbine gasket ruptured twice overnight.",
+            "{:#}",
+            passages[0]
+        );
+    }
+    for (id, own) in [("a", "Farmers to the north"), ("b", "Bankers to the south")] {
+        let d = r["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap();
+        assert!(
+            d["own"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["text"].as_str().unwrap().starts_with(own)),
+            "{id}: {:#}",
+            d["own"]
+        );
+    }
+}

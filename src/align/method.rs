@@ -1707,6 +1707,16 @@ const QUOTE_MAX_OCCURRENCES: usize = 4;
 /// Content words a short quote must match.
 const QUOTE_MIN_CONTENT: usize = 2;
 
+/// Whether word `i` of `a`, equal to a word of `b` just outside a short
+/// quote, joins the quote. Across a word left out on one side ("I would
+/// like" / "I like") any word joins; across a word changed on both sides
+/// only a content word does: a stopword after a substitution ("... robibada.
+/// Gimedo to" / "... robibada. Fomopuda to") is what any two sentences
+/// share by chance, and would count one side's own words as reused.
+fn edge_join(a: &AlignDoc, i: usize, substituted: bool) -> bool {
+    !substituted || a.stems[i] != 0
+}
+
 /// Short quotes: runs of exact words (at least [`QUOTE_RUN`]) that both
 /// documents share outside every passage's blocks, chained across at most
 /// [`QUOTE_SKIP`] words on each side, reported when their rarity is at most
@@ -1824,8 +1834,9 @@ fn short_quotes(
                         && t >= db
                         && !ca[s - da]
                         && !cb[t - db]
-                        && a.exact[s - da] == b.exact[t - db])
-                        .then(|| (s - da, t - db))
+                        && a.exact[s - da] == b.exact[t - db]
+                        && edge_join(a, s - da, da > 1 && db > 1))
+                    .then(|| (s - da, t - db))
                 })
             });
             match hit {
@@ -1842,8 +1853,9 @@ fn short_quotes(
                         && t + db < b.exact.len()
                         && !ca[s + da]
                         && !cb[t + db]
-                        && a.exact[s + da] == b.exact[t + db])
-                        .then_some((s + da, t + db))
+                        && a.exact[s + da] == b.exact[t + db]
+                        && edge_join(a, s + da, da > 0 && db > 0))
+                    .then_some((s + da, t + db))
                 })
             });
             match hit {
