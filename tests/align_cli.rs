@@ -477,3 +477,64 @@ fn pan_settings_join_summary_pieces_next_to_each_other_into_one_summary() {
     assert!(eb >= at(&b, &src[31][5]) + src[31][5].len() as u64, "{r:#}");
     assert!(eb <= at(&b, &src[32][0]), "{r:#}");
 }
+
+#[test]
+fn pan_settings_join_a_one_sentence_summary_piece() {
+    // A summary of two pieces: two sentences condensing the source's
+    // sentences 2 and 3, then one sentence condensing sentence 30, shorter
+    // than a PAN case (150 characters) on both sides. The short piece is
+    // kept for the summary: PAN's settings report one summary from the
+    // source's sentence 2 to its sentence 30.
+    let src: Vec<Vec<String>> = (0..40)
+        .map(|i| (0..6).map(|k| made_up(9, i, k)).collect())
+        .collect();
+    let sentence = |w: &[String], lead: &str| {
+        format!(
+            "{lead} {} and the {} of a {} with the {} for {} and {}.",
+            w[0], w[1], w[2], w[3], w[4], w[5]
+        )
+    };
+    let b = src
+        .iter()
+        .map(|w| sentence(w, "The"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let piece = |r: std::ops::Range<usize>| {
+        src[r]
+            .iter()
+            .map(|w| sentence(w, "A"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (p1, p2) = (piece(2..4), piece(30..31));
+    assert!(p2.chars().count() < 150 && sentence(&src[30], "The").chars().count() < 150);
+    let a = format!("{} {p1} {p2} {}\n", filler(10, 13), filler(10, 14));
+    let f = Fixture::new();
+    let pa = f.write("a.txt", &a);
+    let pb = f.write("b.txt", format!("{b}\n"));
+    let run = f.run(&[
+        "align",
+        "--pan",
+        "--language",
+        "en",
+        "--format",
+        "json",
+        "a.txt",
+        "b.txt",
+    ]);
+    run.expect_code(0);
+    let r = run.json();
+    let ps = passages(&r);
+    assert_eq!(ps.len(), 1, "{r:#} {}", run.stderr());
+    assert_side_matches(&ps[0]["a"], &std::fs::read(&pa).unwrap());
+    assert_side_matches(&ps[0]["b"], &std::fs::read(&pb).unwrap());
+    let at = |text: &str, w: &str| text.find(w).unwrap() as u64;
+    let (ea, sb, eb) = (
+        ps[0]["a"]["end"].as_u64().unwrap(),
+        ps[0]["b"]["start"].as_u64().unwrap(),
+        ps[0]["b"]["end"].as_u64().unwrap(),
+    );
+    assert!(ea >= at(&a, &p2) + p2.len() as u64 - 1, "{r:#}");
+    assert!(sb <= at(&b, &src[2][0]), "{r:#}");
+    assert!(eb >= at(&b, &src[30][5]) + src[30][5].len() as u64, "{r:#}");
+}

@@ -123,6 +123,9 @@ impl AlignConfig {
             classify_pairs: true,
             chance_guard: 1.0,
             summary_spread: true,
+            // PAN scores a case once: passages of one case cut apart by a
+            // clause that matches nothing are one passage.
+            merge_gap_words: 25,
             ..AlignConfig::default()
         }
     }
@@ -779,6 +782,11 @@ fn summary_shaped(p: &PassagePair, config: &AlignConfig) -> bool {
     config.summary_ratio > 0.0 && la.max(lb) >= config.summary_ratio * la.min(lb)
 }
 
+/// Largest rarity (see [`Background`]) of a passage shorter than
+/// [`AlignConfig::min_chars`] that may become a piece of a summary
+/// ([`summary::join_pieces`]); a piece that stays alone is dropped.
+const SHORT_PIECE_RARITY: f64 = 1e-5;
+
 /// The passages found from seeds: units, seeds, extension, validation,
 /// summaries, overlaps, boundaries, merging, filtering.
 fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePair> {
@@ -807,26 +815,37 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
     }
     // Length filter on the sentence-level passages: refinement may trim an
     // edited copy well inside its sentences, and must not lose it for that.
-    clusters.retain(|c| {
+    let long_enough = |c: &Cluster| {
         let chars = |d: &AlignDoc, r: &Range<usize>| {
             let span = Span::new(d.units[r.start].span.start, d.units[r.end - 1].span.end);
             d.chars.chars(span).len()
         };
         chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
-    });
+    };
+    let (mut clusters, short): (Vec<Cluster>, Vec<Cluster>) =
+        clusters.into_iter().partition(|c| long_enough(c));
     if config.summary_spread && clusters.is_empty() {
         // No seed cluster: look for a summary by content alone.
         clusters = summary::windows(a, b, &weights, config);
-        clusters.retain(|c| {
-            let chars = |d: &AlignDoc, r: &Range<usize>| {
-                let span = Span::new(d.units[r.start].span.start, d.units[r.end - 1].span.end);
-                d.chars.chars(span).len()
-            };
-            chars(a, &c.a) >= config.min_chars && chars(b, &c.b) >= config.min_chars
-        });
+        clusters.retain(|c| long_enough(c));
     }
     let clusters = resolve_overlaps(a, b, &weights, clusters, config);
-    let passages: Vec<PassagePair> = clusters
+    // Clusters shorter than a case may still be pieces of a summary (one
+    // summary sentence condensing one source sentence): they yield to
+    // every long cluster and are kept for [`summary::join_pieces`] only.
+    let short: Vec<Cluster> = if config.summary_spread {
+        resolve_overlaps(a, b, &weights, short, config)
+            .into_iter()
+            .filter(|s| {
+                !clusters
+                    .iter()
+                    .any(|k| overlaps(&k.a, &s.a) || overlaps(&k.b, &s.b))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut passages: Vec<PassagePair> = clusters
         .into_iter()
         .filter_map(|c| {
             if config.summary_spread && c.summary {
@@ -845,6 +864,17 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
             }
         })
         .collect();
+    // A short piece joins a summary only on evidence chance cannot
+    // explain: short chance matches of two texts on one topic next to a
+    // real copy would otherwise turn it into a summary of the whole source.
+    passages.extend(
+        short
+            .iter()
+            .filter_map(|c| refine(a, b, c))
+            .filter(|p| !summary_shaped(p, config))
+            .filter(|p| passage_rarity(a, b, &Background::default(), p) <= SHORT_PIECE_RARITY),
+    );
+    passages.sort_by_key(|p| (p.a.words.start, p.b.words.start));
     // Verbatim copies get their exact extent from the verbatim path.
     let chars = |d: &AlignDoc, w: &Range<usize>| {
         let span = Span::new(d.tokens.span(w.start).start, d.tokens.span(w.end - 1).end);

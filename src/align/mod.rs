@@ -64,7 +64,10 @@
 //!    passage is reported once. Passages shorter than
 //!    [`AlignConfig::min_words`] words or [`AlignConfig::min_chars`]
 //!    characters on either side are dropped, the characters counted both
-//!    on the unit clusters and on the final, refined passages.
+//!    on the unit clusters and on the final, refined passages. With
+//!    [`AlignConfig::summary_spread`] (PAN) a short unit cluster is kept
+//!    as a possible piece of a summary when chance cannot explain it
+//!    (rarity at most 1e-5), and is dropped at the end unless it joined one.
 //!
 //! Every passage carries its byte spans, character spans (for formats that
 //! count characters, like PAN), a similarity and an [`Edit`] label.
