@@ -784,7 +784,8 @@ fn summary_shaped(p: &PassagePair, config: &AlignConfig) -> bool {
 
 /// Largest rarity (see [`Background`]) of a passage shorter than
 /// [`AlignConfig::min_chars`] that may become a piece of a summary
-/// ([`summary::join_pieces`]); a piece that stays alone is dropped.
+/// ([`summary::join_pieces`]) or be merged into a neighbouring passage;
+/// a piece that stays alone is dropped by the final length filter.
 const SHORT_PIECE_RARITY: f64 = 1e-5;
 
 /// The passages found from seeds: units, seeds, extension, validation,

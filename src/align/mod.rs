@@ -67,7 +67,8 @@
 //!    on the unit clusters and on the final, refined passages. With
 //!    [`AlignConfig::summary_spread`] (PAN) a short unit cluster is kept
 //!    as a possible piece of a summary when chance cannot explain it
-//!    (rarity at most 1e-5), and is dropped at the end unless it joined one.
+//!    (rarity at most 1e-5), and is dropped at the end unless it joined a
+//!    summary or, within the merge gap, a neighbouring passage.
 //!
 //! Every passage carries its byte spans, character spans (for formats that
 //! count characters, like PAN), a similarity and an [`Edit`] label.
