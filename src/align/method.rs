@@ -77,6 +77,14 @@ pub struct AlignConfig {
     /// (PAN's suspicious document and its source). Off for the editor,
     /// whose passages end where the matched words end.
     pub summary_spread: bool,
+    /// Cuts the longer side of every edited passage that is not
+    /// summary-shaped to the sentences its aligned blocks reach (PAN): a
+    /// copy's two sides are about as long, and what the longer side holds
+    /// beyond its blocks' sentences is a neighbour that shares a few words
+    /// with the copy (grown into by the edge growth or a chance seed), not
+    /// copied text. Off for the editor, whose figures already count only
+    /// the blocks and whose passages show their gaps.
+    pub block_sides: bool,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -106,6 +114,7 @@ impl Default for AlignConfig {
             classify_pairs: false,
             chance_guard: f64::INFINITY,
             summary_spread: false,
+            block_sides: false,
             language: None,
         }
     }
@@ -123,6 +132,7 @@ impl AlignConfig {
             classify_pairs: true,
             chance_guard: 1.0,
             summary_spread: true,
+            block_sides: true,
             // PAN scores a case once: passages of one case cut apart by a
             // clause that matches nothing are one passage.
             merge_gap_words: 25,
@@ -762,6 +772,14 @@ pub fn align_with(
             summary_shaped(p, config) || passage_rarity(a, b, bg, p) <= config.chance_guard
         });
     }
+    if config.block_sides {
+        // After the guard: the guard judges the region where the matches
+        // were found, and a cut side would make chance matches look rarer.
+        passages = passages
+            .into_iter()
+            .map(|p| block_sides(a, b, p, config))
+            .collect();
+    }
     if config.editorial {
         let quotes = short_quotes(a, b, bg, &passages, config);
         passages.extend(quotes);
@@ -780,6 +798,63 @@ pub fn align_with(
 fn summary_shaped(p: &PassagePair, config: &AlignConfig) -> bool {
     let (la, lb) = (p.a.words.len() as f64, p.b.words.len() as f64);
     config.summary_ratio > 0.0 && la.max(lb) >= config.summary_ratio * la.min(lb)
+}
+
+/// The passage with its longer side cut to the sentences (units) its
+/// blocks reach, for [`AlignConfig::block_sides`]. Verbatim passages (exact
+/// extent already) and summary-shaped ones (whose long side is the region
+/// condensed, found by content) are left as they are, as is a passage the
+/// cut would make shorter than [`AlignConfig::min_chars`]: the cut refines
+/// boundaries and never drops what was found.
+fn block_sides(a: &AlignDoc, b: &AlignDoc, p: PassagePair, config: &AlignConfig) -> PassagePair {
+    if p.edit == Edit::Verbatim || p.blocks.is_empty() || summary_shaped(&p, config) {
+        return p;
+    }
+    let first = p.a.chars.len() > p.b.chars.len();
+    let (d, outer) = if first {
+        (a, &p.a.words)
+    } else {
+        (b, &p.b.words)
+    };
+    let side = |k: &Block| {
+        if first {
+            k.a.words.clone()
+        } else {
+            k.b.words.clone()
+        }
+    };
+    let start = p
+        .blocks
+        .iter()
+        .map(|k| side(k).start)
+        .min()
+        .unwrap_or(outer.start);
+    let end = p
+        .blocks
+        .iter()
+        .map(|k| side(k).end)
+        .max()
+        .unwrap_or(outer.end);
+    let first_unit = d.units.partition_point(|u| u.words.end <= start);
+    let last_unit = d.units.partition_point(|u| u.words.end < end);
+    let (Some(u0), Some(u1)) = (d.units.get(first_unit), d.units.get(last_unit)) else {
+        return p;
+    };
+    let cut = u0.words.start.max(outer.start)..u1.words.end.min(outer.end);
+    if cut.is_empty() || cut.len() >= outer.len() {
+        return p;
+    }
+    let q = if first {
+        make_pair(a, b, cut, p.b.words.clone(), p.similarity)
+    } else {
+        make_pair(a, b, p.a.words.clone(), cut, p.similarity)
+    };
+    let long_enough = |d: &AlignDoc, s: Span| d.chars.chars(s).len() >= config.min_chars;
+    if long_enough(a, q.a.span) && long_enough(b, q.b.span) {
+        q
+    } else {
+        p
+    }
 }
 
 /// Largest rarity (see [`Background`]) of a passage shorter than
@@ -2432,6 +2507,49 @@ mod tests {
         let alone = [sentences(6, 2), vec![weak], sentences(5, 3)].concat();
         let (seeds, _) = seeds_of(alone);
         assert!(!seeds.iter().any(|s| s.a == 6), "{seeds:?}");
+    }
+
+    #[test]
+    fn the_longer_side_is_cut_to_the_sentences_its_blocks_reach() {
+        // An edited copy of sentences 5..10 whose source side was grown two
+        // sentences too far on each end: the cut keeps sentences 5..10.
+        let b = sentences(16, 1);
+        let mut copy: Vec<String> = b[5..10].to_vec();
+        for s in &mut copy {
+            *s = s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1);
+        }
+        let a = [sentences(3, 2), copy, sentences(3, 3)].concat().join(" ");
+        let b = b.join(" ");
+        let pan = AlignConfig {
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::pan()
+        };
+        let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
+        let words = |d: &AlignDoc, r: Range<usize>| {
+            d.units[r.start].words.start..d.units[r.end - 1].words.end
+        };
+        let grown = make_pair(&da, &db, words(&da, 3..8), words(&db, 3..12), 0.9);
+        assert_ne!(grown.edit, Edit::Verbatim);
+        let cut = block_sides(&da, &db, grown.clone(), &pan);
+        assert_eq!(cut.a.words, grown.a.words, "the shorter side stays");
+        assert_eq!(cut.b.words, words(&db, 5..10));
+        assert_eq!(
+            &b[cut.b.span.start..cut.b.span.end],
+            sentences(16, 1)[5..10].join(" ")
+        );
+        // Grown on one end only: cut on that end.
+        let grown = make_pair(&da, &db, words(&da, 3..8), words(&db, 5..12), 0.9);
+        assert_eq!(
+            block_sides(&da, &db, grown, &pan).b.words,
+            words(&db, 5..10)
+        );
+        // A summary-shaped passage keeps the region it condenses.
+        let summary = make_pair(&da, &db, words(&da, 3..6), words(&db, 0..16), 0.9);
+        assert!(summary_shaped(&summary, &pan));
+        assert_eq!(block_sides(&da, &db, summary.clone(), &pan), summary);
+        // A cut that leaves less than a case keeps the passage whole.
+        let short = make_pair(&da, &db, words(&da, 3..4), words(&db, 4..7), 0.9);
+        assert_eq!(block_sides(&da, &db, short.clone(), &pan), short);
     }
 
     #[test]
