@@ -85,6 +85,14 @@ pub struct AlignConfig {
     /// copied text. Off for the editor, whose figures already count only
     /// the blocks and whose passages show their gaps.
     pub block_sides: bool,
+    /// A unit whose seeds lie in places of the other document farther
+    /// apart than [`AlignConfig::max_gap`] units keeps only the seeds near
+    /// its best one (PAN, both sides): a sentence is copied to one place,
+    /// and its weaker matches elsewhere (a source that repeats its words)
+    /// would stretch a passage over text that is not the copy, or make two
+    /// copies overlap so that one of them is lost. Off for the editor, who
+    /// is shown every place a sentence was reused.
+    pub one_place: bool,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -115,6 +123,7 @@ impl Default for AlignConfig {
             chance_guard: f64::INFINITY,
             summary_spread: false,
             block_sides: false,
+            one_place: false,
             language: None,
         }
     }
@@ -133,6 +142,7 @@ impl AlignConfig {
             chance_guard: 1.0,
             summary_spread: true,
             block_sides: true,
+            one_place: true,
             // PAN scores a case once: passages of one case cut apart by a
             // clause that matches nothing are one passage.
             merge_gap_words: 25,
@@ -867,7 +877,11 @@ const SHORT_PIECE_RARITY: f64 = 1e-5;
 /// summaries, overlaps, boundaries, merging, filtering.
 fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<PassagePair> {
     let weights = Weights::new(a, b);
-    let seeds = find_seeds(a, b, &weights, config);
+    let mut seeds = find_seeds(a, b, &weights, config);
+    if config.one_place {
+        seeds = one_place(a, b, &weights, seeds, true, config.max_gap);
+        seeds = one_place(a, b, &weights, seeds, false, config.max_gap);
+    }
     if seeds.is_empty() && !config.summary_spread {
         return Vec::new();
     }
@@ -1000,6 +1014,48 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
                 && b.chars.chars(p.b.span).len() >= config.min_chars
         })
         .collect()
+}
+
+/// The seeds with those of every unit of one side (the first document's
+/// when `first`) whose matches lie farther apart than `gap` units cut to
+/// the ones within `gap` of its best match (highest cosine), for
+/// [`AlignConfig::one_place`]. Sorted by `(a, b)`.
+fn one_place(
+    a: &AlignDoc,
+    b: &AlignDoc,
+    w: &Weights,
+    mut seeds: Vec<Seed>,
+    first: bool,
+    gap: usize,
+) -> Vec<Seed> {
+    let unit = |s: &Seed| if first { s.a } else { s.b };
+    let place = |s: &Seed| if first { s.b } else { s.a };
+    let cosine = |s: &Seed| {
+        let (i, j) = (s.a as usize, s.b as usize);
+        w.cosine(a, i..i + 1, b, j..j + 1)
+    };
+    seeds.sort_by_key(|s| (unit(s), place(s)));
+    let mut kept = Vec::with_capacity(seeds.len());
+    for group in seeds.chunk_by(|x, y| unit(x) == unit(y)) {
+        let (first_place, last_place) = (place(&group[0]), place(&group[group.len() - 1]));
+        if (last_place - first_place) as usize <= gap {
+            kept.extend_from_slice(group);
+            continue;
+        }
+        // Ties go to the earlier place, for the same output on every run.
+        let best = group
+            .iter()
+            .map(|s| (cosine(s), place(s)))
+            .fold((f64::NEG_INFINITY, 0), |m, x| if x.0 > m.0 { x } else { m })
+            .1;
+        kept.extend(
+            group
+                .iter()
+                .filter(|s| place(s).abs_diff(best) as usize <= gap),
+        );
+    }
+    kept.sort_by_key(|s| (s.a, s.b));
+    kept
 }
 
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
@@ -2550,6 +2606,47 @@ mod tests {
         // A cut that leaves less than a case keeps the passage whole.
         let short = make_pair(&da, &db, words(&da, 3..4), words(&db, 4..7), 0.9);
         assert_eq!(block_sides(&da, &db, short.clone(), &pan), short);
+    }
+
+    #[test]
+    fn a_unit_seeding_two_far_places_keeps_its_best_one() {
+        // Sentence 3 of the first document is sentence 2 of the second,
+        // which repeats it with one word changed far later (unit 12) and
+        // next door (unit 4): the far, weaker place goes, the near one
+        // stays.
+        let b0 = sentences(14, 1);
+        let x = b0[2].clone();
+        let last = x
+            .trim_end_matches('.')
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut b = b0.clone();
+        b[12] = x.replace(&last, "zebra");
+        b[4] = b[12].clone();
+        let a = [sentences(3, 2), vec![x], sentences(3, 3)]
+            .concat()
+            .join(" ");
+        let b = b.join(" ");
+        let pan = AlignConfig {
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::pan()
+        };
+        let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
+        let w = Weights::new(&da, &db);
+        let seeds = find_seeds(&da, &db, &w, &pan);
+        let places = |seeds: &[Seed]| -> Vec<u32> {
+            seeds.iter().filter(|s| s.a == 3).map(|s| s.b).collect()
+        };
+        assert_eq!(places(&seeds), vec![2, 4, 12], "{seeds:?}");
+        let kept = one_place(&da, &db, &w, seeds.clone(), true, pan.max_gap);
+        assert_eq!(places(&kept), vec![2, 4]);
+        // The other side's units each seed one place: nothing changes.
+        assert_eq!(
+            one_place(&da, &db, &w, seeds.clone(), false, pan.max_gap),
+            seeds
+        );
     }
 
     #[test]
