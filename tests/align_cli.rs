@@ -384,9 +384,12 @@ fn pan_settings_report_a_summary_against_the_whole_region_it_condenses() {
         p["a"]["end"].as_u64().unwrap(),
     );
     assert!(a0 <= sa && sa <= a0 + 4 && ea == a1, "{r:#}");
-    // The source side runs from the first condensed word to the last.
+    // The source side runs from the first condensed sentence (the whole
+    // of it: only its first word, "The", is left of the first condensed
+    // word) to the last condensed word (ten words are left of that
+    // sentence, more than a side takes in).
     let (b0, b1) = (
-        at(&b, &src[0][0]),
+        at(&b, &src[0][0]) - "The ".len() as u64,
         at(&b, &src[46][1]) + src[46][1].len() as u64,
     );
     let (sb, eb) = (

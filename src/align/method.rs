@@ -93,6 +93,14 @@ pub struct AlignConfig {
     /// copies overlap so that one of them is lost. Off for the editor, who
     /// is shown every place a sentence was reused.
     pub one_place: bool,
+    /// A side of an edited passage that leaves out at most this many words
+    /// of its first or last sentence (unit) takes them in (PAN: 8; 0: off).
+    /// An edited copy's edge words are the ones most often changed, so its
+    /// matched words stop a few words inside the sentences that were
+    /// copied; a sentence left out by more than this is a neighbour the
+    /// copy only touches. Off for the editor, whose passages end where the
+    /// matched words end.
+    pub sentence_edges: usize,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -124,6 +132,7 @@ impl Default for AlignConfig {
             summary_spread: false,
             block_sides: false,
             one_place: false,
+            sentence_edges: 0,
             language: None,
         }
     }
@@ -143,6 +152,7 @@ impl AlignConfig {
             summary_spread: true,
             block_sides: true,
             one_place: true,
+            sentence_edges: 8,
             // PAN scores a case once: passages of one case cut apart by a
             // clause that matches nothing are one passage.
             merge_gap_words: 25,
@@ -790,6 +800,12 @@ pub fn align_with(
             .map(|p| block_sides(a, b, p, config))
             .collect();
     }
+    if config.sentence_edges > 0 {
+        passages = passages
+            .into_iter()
+            .map(|p| sentence_edges(a, b, p, config.sentence_edges))
+            .collect();
+    }
     if config.editorial {
         let quotes = short_quotes(a, b, bg, &passages, config);
         passages.extend(quotes);
@@ -867,11 +883,61 @@ fn block_sides(a: &AlignDoc, b: &AlignDoc, p: PassagePair, config: &AlignConfig)
     }
 }
 
+/// Word range `w` of `d` from the start of its first unit to the end of
+/// its last.
+fn whole_units(d: &AlignDoc, w: &Range<usize>) -> Range<usize> {
+    let unit_of = |word: usize| d.units.partition_point(|u| u.words.end <= word);
+    match (
+        d.units.get(unit_of(w.start)),
+        d.units.get(unit_of(w.end - 1)),
+    ) {
+        (Some(first), Some(last)) => first.words.start.min(w.start)..last.words.end.max(w.end),
+        _ => w.clone(),
+    }
+}
+
+/// The passage with each side taken out to the edges of its first and
+/// last sentence where it leaves out at most `words` words of them, for
+/// [`AlignConfig::sentence_edges`]. Verbatim passages keep their exact
+/// extent.
+fn sentence_edges(a: &AlignDoc, b: &AlignDoc, p: PassagePair, words: usize) -> PassagePair {
+    if p.edit == Edit::Verbatim {
+        return p;
+    }
+    let edges = |d: &AlignDoc, w: &Range<usize>| {
+        let whole = whole_units(d, w);
+        let start = if w.start - whole.start <= words {
+            whole.start
+        } else {
+            w.start
+        };
+        let end = if whole.end - w.end <= words {
+            whole.end
+        } else {
+            w.end
+        };
+        start..end
+    };
+    let (wa, wb) = (edges(a, &p.a.words), edges(b, &p.b.words));
+    if (&wa, &wb) == (&p.a.words, &p.b.words) {
+        return p;
+    }
+    make_pair(a, b, wa, wb, p.similarity)
+}
+
 /// Largest rarity (see [`Background`]) of a passage shorter than
 /// [`AlignConfig::min_chars`] that may become a piece of a summary
 /// ([`summary::join_pieces`]) or be merged into a neighbouring passage;
 /// a piece that stays alone is dropped by the final length filter.
 const SHORT_PIECE_RARITY: f64 = 1e-5;
+
+/// Largest rarity (see [`Background`]) of a passage shorter than
+/// [`AlignConfig::min_chars`] that is reported because it is its pair's
+/// only evidence (PAN). Far below [`SHORT_PIECE_RARITY`]: a pair of
+/// unrelated documents on one topic shares a sentence of the same facts
+/// at rarities down to about 1e-12 (the no-plagiarism pairs of the PAN
+/// 2013 training corpus).
+const LONE_RARITY: f64 = 1e-16;
 
 /// The passages found from seeds: units, seeds, extension, validation,
 /// summaries, overlaps, boundaries, merging, filtering.
@@ -1003,15 +1069,35 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
         passages = summary::join_pieces(a, b, &weights, passages, config);
     }
     let passages = merge_adjacent(a, b, passages, config.merge_gap_words);
+    let long_enough = |p: &PassagePair| {
+        a.chars.chars(p.a.span).len() >= config.min_chars
+            && b.chars.chars(p.b.span).len() >= config.min_chars
+    };
+    // A pair whose only evidence is short passages that chance cannot
+    // explain, even over their whole sentences (an edited copy whose
+    // refinement cut it to a few matched words): they are the copy, over
+    // those sentences. In a
+    // verbatim pair, or beside a passage of full length, a short one is
+    // the same topic's sentences.
+    let lone = config.min_chars > 0 && !verbatim_pair && !passages.iter().any(long_enough);
     passages
         .into_iter()
         .filter(|p| p.a.words.len() >= config.min_words && p.b.words.len() >= config.min_words)
-        .filter(|p| {
+        .filter_map(|p| {
             // PAN: refinement cuts a passage to its matched words, and
             // a passage that ends up shorter than a case is a pair of
             // same-topic sentences (or a summary's stray piece).
-            a.chars.chars(p.a.span).len() >= config.min_chars
-                && b.chars.chars(p.b.span).len() >= config.min_chars
+            if long_enough(&p) {
+                Some(p)
+            } else if lone && passage_rarity(a, b, &Background::default(), &p) <= LONE_RARITY {
+                // Over its whole sentences too.
+                let (wa, wb) = (whole_units(a, &p.a.words), whole_units(b, &p.b.words));
+                let whole = make_pair(a, b, wa, wb, p.similarity);
+                (passage_rarity(a, b, &Background::default(), &whole) <= LONE_RARITY)
+                    .then_some(whole)
+            } else {
+                None
+            }
         })
         .collect()
 }
@@ -2647,6 +2733,84 @@ mod tests {
             one_place(&da, &db, &w, seeds.clone(), false, pan.max_gap),
             seeds
         );
+    }
+
+    #[test]
+    fn an_edited_side_takes_in_the_few_words_left_of_its_sentences() {
+        let b = sentences(12, 1);
+        let mut copy: Vec<String> = b[4..8].to_vec();
+        for s in &mut copy {
+            *s = s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1);
+        }
+        let a = [sentences(3, 2), copy, sentences(3, 3)].concat().join(" ");
+        let b = b.join(" ");
+        let pan = AlignConfig {
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::pan()
+        };
+        let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
+        let units = |d: &AlignDoc, r: Range<usize>| {
+            d.units[r.start].words.start..d.units[r.end - 1].words.end
+        };
+        let (ua, ub) = (units(&da, 3..7), units(&db, 4..8));
+        // Three words short at the start of the first side, and ten (more
+        // than a sentence's 14 words allow: 8) at the end of the second.
+        let cut = make_pair(&da, &db, ua.start + 3..ua.end, ub.start..ub.end - 10, 0.9);
+        assert_ne!(cut.edit, Edit::Verbatim);
+        let p = sentence_edges(&da, &db, cut, pan.sentence_edges);
+        assert_eq!(p.a.words, ua);
+        assert_eq!(p.b.words, ub.start..ub.end - 10);
+    }
+
+    #[test]
+    fn a_short_copy_is_reported_when_it_is_its_pairs_only_evidence() {
+        // One sentence copied (shorter than a PAN case): reported over its
+        // sentence when it is all the pair shares, dropped beside a copy of
+        // full length.
+        let mut b = sentences(20, 1);
+        // A sentence of twelve made-up words (a list of names), shorter
+        // than a case.
+        let words: Vec<String> = sentences(2, 9)
+            .join(" ")
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() == 7)
+            .map(str::to_string)
+            .collect();
+        b[7] = format!("Present were {}.", words[..12].join(", "));
+        assert!(b[7].len() < 150, "{}", b[7]);
+        let pan = AlignConfig {
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::pan()
+        };
+        let alone = [sentences(5, 2), vec![b[7].clone()], sentences(5, 3)]
+            .concat()
+            .join(" ");
+        let bj = b.join(" ");
+        let db = AlignDoc::new(&bj, &pan);
+        let da = AlignDoc::new(&alone, &pan);
+        let ps = align(&da, &db, &pan);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(&alone[ps[0].a.span.start..ps[0].a.span.end], b[7]);
+        assert_eq!(&bj[ps[0].b.span.start..ps[0].b.span.end], b[7]);
+        let mut copy: Vec<String> = b[12..18].to_vec();
+        for s in &mut copy {
+            *s = s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1);
+        }
+        let beside = [
+            sentences(5, 2),
+            vec![b[7].clone()],
+            sentences(5, 3),
+            copy,
+            sentences(3, 4),
+        ]
+        .concat()
+        .join(" ");
+        let da = AlignDoc::new(&beside, &pan);
+        let ps = align(&da, &db, &pan);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert!(ps[0].b.words.start >= db.units[12].words.start, "{ps:?}");
+        // Off for the editor's settings (no length filter at all).
+        assert_eq!(AlignConfig::default().min_chars, 0);
     }
 
     #[test]
