@@ -27,6 +27,9 @@
 //!    shared terms), repeated from the new seeds until none is added: a
 //!    sentence next to a copied one needs less evidence to be copied too
 //!    (random obfuscation leaves a sentence only a few shared words).
+//!    With [`AlignConfig::one_place`] (PAN) a unit whose seeds lie in
+//!    places of the other document farther apart than
+//!    [`AlignConfig::max_gap`] units keeps only those near its best one.
 //! 3. **Extension.** Seeds are clustered by their unit positions: sorted by
 //!    one document, cut where the gap exceeds [`AlignConfig::max_gap`] units,
 //!    then each cluster by the other document, until no cut happens. A
@@ -68,7 +71,16 @@
 //!    [`AlignConfig::summary_spread`] (PAN) a short unit cluster is kept
 //!    as a possible piece of a summary when chance cannot explain it
 //!    (rarity at most 1e-5), and is dropped at the end unless it joined a
-//!    summary or, within the merge gap, a neighbouring passage.
+//!    summary or, within the merge gap, a neighbouring passage; short
+//!    passages that are a pair's only evidence are kept over their whole
+//!    sentences when their rarity is at most 1e-16 there too.
+//! 9. **PAN boundaries.** After the no-plagiarism guard, which judges the
+//!    passages as found: with [`AlignConfig::block_sides`] the longer side
+//!    of an edited passage that is not summary-shaped is cut to the
+//!    sentences its aligned blocks reach, and with
+//!    [`AlignConfig::sentence_edges`] each side of an edited passage takes
+//!    in the words of its first and last sentence that it leaves out,
+//!    when they are at most 8.
 //!
 //! Every passage carries its byte spans, character spans (for formats that
 //! count characters, like PAN), a similarity and an [`Edit`] label.
