@@ -1076,9 +1076,8 @@ fn seeded_passages(a: &AlignDoc, b: &AlignDoc, config: &AlignConfig) -> Vec<Pass
     // A pair whose only evidence is short passages that chance cannot
     // explain, even over their whole sentences (an edited copy whose
     // refinement cut it to a few matched words): they are the copy, over
-    // those sentences. In a
-    // verbatim pair, or beside a passage of full length, a short one is
-    // the same topic's sentences.
+    // those sentences. In a verbatim pair, or beside a passage of full
+    // length, a short one is the same topic's sentences.
     let lone = config.min_chars > 0 && !verbatim_pair && !passages.iter().any(long_enough);
     passages
         .into_iter()
@@ -2537,6 +2536,28 @@ mod tests {
             .collect()
     }
 
+    /// An edited copy of `sentences`: each one's first "The " becomes "A "
+    /// and its first " for " becomes " by ".
+    fn edited_copy(sentences: &[String]) -> Vec<String> {
+        sentences
+            .iter()
+            .map(|s| s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1))
+            .collect()
+    }
+
+    /// The PAN settings, for English.
+    fn pan_en() -> AlignConfig {
+        AlignConfig {
+            language: Some(Language::parse("en").unwrap()),
+            ..AlignConfig::pan()
+        }
+    }
+
+    /// The word range of units `r` of `d`.
+    fn unit_words(d: &AlignDoc, r: Range<usize>) -> Range<usize> {
+        d.units[r.start].words.start..d.units[r.end - 1].words.end
+    }
+
     #[test]
     fn chance_guard_drops_exactly_the_passages_whose_rarity_exceeds_it() {
         // A long verbatim copy and a short edited one: both far from chance,
@@ -2656,41 +2677,32 @@ mod tests {
         // An edited copy of sentences 5..10 whose source side was grown two
         // sentences too far on each end: the cut keeps sentences 5..10.
         let b = sentences(16, 1);
-        let mut copy: Vec<String> = b[5..10].to_vec();
-        for s in &mut copy {
-            *s = s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1);
-        }
+        let copy = edited_copy(&b[5..10]);
         let a = [sentences(3, 2), copy, sentences(3, 3)].concat().join(" ");
         let b = b.join(" ");
-        let pan = AlignConfig {
-            language: Some(Language::parse("en").unwrap()),
-            ..AlignConfig::pan()
-        };
+        let pan = pan_en();
         let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
-        let words = |d: &AlignDoc, r: Range<usize>| {
-            d.units[r.start].words.start..d.units[r.end - 1].words.end
-        };
-        let grown = make_pair(&da, &db, words(&da, 3..8), words(&db, 3..12), 0.9);
+        let grown = make_pair(&da, &db, unit_words(&da, 3..8), unit_words(&db, 3..12), 0.9);
         assert_ne!(grown.edit, Edit::Verbatim);
         let cut = block_sides(&da, &db, grown.clone(), &pan);
         assert_eq!(cut.a.words, grown.a.words, "the shorter side stays");
-        assert_eq!(cut.b.words, words(&db, 5..10));
+        assert_eq!(cut.b.words, unit_words(&db, 5..10));
         assert_eq!(
             &b[cut.b.span.start..cut.b.span.end],
             sentences(16, 1)[5..10].join(" ")
         );
         // Grown on one end only: cut on that end.
-        let grown = make_pair(&da, &db, words(&da, 3..8), words(&db, 5..12), 0.9);
+        let grown = make_pair(&da, &db, unit_words(&da, 3..8), unit_words(&db, 5..12), 0.9);
         assert_eq!(
             block_sides(&da, &db, grown, &pan).b.words,
-            words(&db, 5..10)
+            unit_words(&db, 5..10)
         );
         // A summary-shaped passage keeps the region it condenses.
-        let summary = make_pair(&da, &db, words(&da, 3..6), words(&db, 0..16), 0.9);
+        let summary = make_pair(&da, &db, unit_words(&da, 3..6), unit_words(&db, 0..16), 0.9);
         assert!(summary_shaped(&summary, &pan));
         assert_eq!(block_sides(&da, &db, summary.clone(), &pan), summary);
         // A cut that leaves less than a case keeps the passage whole.
-        let short = make_pair(&da, &db, words(&da, 3..4), words(&db, 4..7), 0.9);
+        let short = make_pair(&da, &db, unit_words(&da, 3..4), unit_words(&db, 4..7), 0.9);
         assert_eq!(block_sides(&da, &db, short.clone(), &pan), short);
     }
 
@@ -2715,10 +2727,7 @@ mod tests {
             .concat()
             .join(" ");
         let b = b.join(" ");
-        let pan = AlignConfig {
-            language: Some(Language::parse("en").unwrap()),
-            ..AlignConfig::pan()
-        };
+        let pan = pan_en();
         let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
         let w = Weights::new(&da, &db);
         let seeds = find_seeds(&da, &db, &w, &pan);
@@ -2738,21 +2747,12 @@ mod tests {
     #[test]
     fn an_edited_side_takes_in_the_few_words_left_of_its_sentences() {
         let b = sentences(12, 1);
-        let mut copy: Vec<String> = b[4..8].to_vec();
-        for s in &mut copy {
-            *s = s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1);
-        }
+        let copy = edited_copy(&b[4..8]);
         let a = [sentences(3, 2), copy, sentences(3, 3)].concat().join(" ");
         let b = b.join(" ");
-        let pan = AlignConfig {
-            language: Some(Language::parse("en").unwrap()),
-            ..AlignConfig::pan()
-        };
+        let pan = pan_en();
         let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
-        let units = |d: &AlignDoc, r: Range<usize>| {
-            d.units[r.start].words.start..d.units[r.end - 1].words.end
-        };
-        let (ua, ub) = (units(&da, 3..7), units(&db, 4..8));
+        let (ua, ub) = (unit_words(&da, 3..7), unit_words(&db, 4..8));
         // Three words short at the start of the first side, and ten (more
         // than a sentence's 14 words allow: 8) at the end of the second.
         let cut = make_pair(&da, &db, ua.start + 3..ua.end, ub.start..ub.end - 10, 0.9);
@@ -2778,10 +2778,7 @@ mod tests {
             .collect();
         b[7] = format!("Present were {}.", words[..12].join(", "));
         assert!(b[7].len() < 150, "{}", b[7]);
-        let pan = AlignConfig {
-            language: Some(Language::parse("en").unwrap()),
-            ..AlignConfig::pan()
-        };
+        let pan = pan_en();
         let alone = [sentences(5, 2), vec![b[7].clone()], sentences(5, 3)]
             .concat()
             .join(" ");
@@ -2792,10 +2789,7 @@ mod tests {
         assert_eq!(ps.len(), 1, "{ps:?}");
         assert_eq!(&alone[ps[0].a.span.start..ps[0].a.span.end], b[7]);
         assert_eq!(&bj[ps[0].b.span.start..ps[0].b.span.end], b[7]);
-        let mut copy: Vec<String> = b[12..18].to_vec();
-        for s in &mut copy {
-            *s = s.replacen("The ", "A ", 1).replacen(" for ", " by ", 1);
-        }
+        let copy = edited_copy(&b[12..18]);
         let beside = [
             sentences(5, 2),
             vec![b[7].clone()],
@@ -2875,10 +2869,7 @@ mod tests {
         .concat()
         .join(" ");
         let b = b.join(" ");
-        let pan = AlignConfig {
-            language: Some(Language::parse("en").unwrap()),
-            ..AlignConfig::pan()
-        };
+        let pan = pan_en();
         let (da, db) = (AlignDoc::new(&a, &pan), AlignDoc::new(&b, &pan));
         let ps = align(&da, &db, &pan);
         assert_eq!(ps.len(), 3, "{ps:?}");
