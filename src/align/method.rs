@@ -101,6 +101,9 @@ pub struct AlignConfig {
     /// copy only touches. Off for the editor, whose passages end where the
     /// matched words end.
     pub sentence_edges: usize,
+    /// The first document of a pair matches the second's words through
+    /// WordNet synonyms too (English only; see [`AlignDoc::toward`]).
+    pub synonyms: bool,
     /// The language of every document (`--language`); `None`: detected
     /// per document.
     pub language: Option<Language>,
@@ -133,6 +136,7 @@ impl Default for AlignConfig {
             block_sides: false,
             one_place: false,
             sentence_edges: 0,
+            synonyms: false,
             language: None,
         }
     }
@@ -153,6 +157,9 @@ impl AlignConfig {
             block_sides: true,
             one_place: true,
             sentence_edges: 8,
+            // PAN's random obfuscation replaces words by WordNet synonyms,
+            // as article spinners do.
+            synonyms: true,
             // PAN scores a case once: passages of one case cut apart by a
             // clause that matches nothing are one passage.
             merge_gap_words: 25,
@@ -200,6 +207,11 @@ impl AlignConfig {
         Ok(())
     }
 }
+
+/// Most WordNet synonym stems a word may have for [`AlignConfig::synonyms`]
+/// to match it through them: a word with more (`make`, `run`, `set`) has
+/// many senses, and its synonyms mostly belong to the others.
+const MAX_SYNONYMS: usize = 20;
 
 /// Characters of the longest verbatim run that make a pair a verbatim pair
 /// when [`AlignConfig::classify_pairs`] is on (Sanchez-Perez et al. 2015
@@ -409,6 +421,27 @@ impl<'t> AlignDoc<'t> {
             &sentences,
             language,
             config,
+            None,
+        )
+    }
+
+    /// Like [`AlignDoc::new`], with every content word that `other` lacks
+    /// but whose WordNet synonym `other` has taking that synonym's stem: a
+    /// word replaced by a synonym matches. English documents only (others
+    /// are as [`AlignDoc::new`] makes them).
+    pub fn toward(text: &'t str, config: &AlignConfig, other: &AlignDoc) -> AlignDoc<'t> {
+        let Analyzed {
+            tokens,
+            sentences,
+            language,
+        } = Analyzed::with_language(text, config.language);
+        AlignDoc::from_parts(
+            text,
+            std::borrow::Cow::Owned(tokens),
+            &sentences,
+            language,
+            config,
+            Some(other),
         )
     }
 
@@ -425,6 +458,7 @@ impl<'t> AlignDoc<'t> {
             &analyzed.sentences,
             analyzed.language,
             config,
+            None,
         )
     }
 
@@ -434,8 +468,22 @@ impl<'t> AlignDoc<'t> {
         sentences: &[crate::text::Sentence],
         language: Language,
         config: &AlignConfig,
+        toward: Option<&AlignDoc>,
     ) -> AlignDoc<'t> {
         let lexicon = language.lexicon();
+        // A word's stem, hashed; 0 marks a stopword, and a stem hashing to
+        // 0 becomes 1.
+        let stem_hash = |w: &str| -> u64 {
+            if lexicon.is_stopword(w) {
+                0
+            } else {
+                xxhash_rust::xxh3::xxh3_64_with_seed(lexicon.stem(w).as_bytes(), !config.seed)
+                    .max(1)
+            }
+        };
+        let toward = toward
+            .filter(|o| language.iso1() == Some("en") && o.language.iso1() == Some("en"))
+            .map(|o| (o, crate::text::synonyms::by_stem(config.seed, stem_hash)));
         let mut exact = Vec::with_capacity(tokens.len());
         let mut stems = Vec::with_capacity(tokens.len());
         for norm in tokens.norms() {
@@ -443,14 +491,22 @@ impl<'t> AlignDoc<'t> {
                 norm.as_bytes(),
                 config.seed,
             ));
-            if lexicon.is_stopword(norm) {
-                stems.push(0);
-            } else {
-                let stem = lexicon.stem(norm);
-                // 0 marks a stopword; a stem hashing to 0 becomes 1.
-                let h = xxhash_rust::xxh3::xxh3_64_with_seed(stem.as_bytes(), !config.seed);
-                stems.push(h.max(1));
+            let mut h = stem_hash(norm);
+            if let Some((o, synonyms)) = toward {
+                // A content word the other document lacks takes the stem of
+                // its first synonym (by hash) the other document has, unless
+                // it has so many that they are mostly other senses.
+                if h != 0 && !o.has_stem(h) {
+                    if let Some(&g) = synonyms
+                        .get(&h)
+                        .filter(|v| v.len() <= MAX_SYNONYMS)
+                        .and_then(|v| v.iter().find(|&&g| o.has_stem(g)))
+                    {
+                        h = g;
+                    }
+                }
             }
+            stems.push(h);
         }
         let mut units: Vec<Unit> = Vec::new();
         let mut open: Option<(Span, Range<usize>)> = None;
@@ -542,6 +598,11 @@ impl<'t> AlignDoc<'t> {
             bigrams,
             firsts,
         }
+    }
+
+    /// Whether the content stem (hashed) `h` occurs in the document.
+    fn has_stem(&self, h: u64) -> bool {
+        self.stem_tf.binary_search_by_key(&h, |t| t.0).is_ok()
     }
 
     /// Content words (tokens that are not stopwords).
@@ -2891,5 +2952,91 @@ mod tests {
             .map(|x| if x % 4 == 0 { x } else { 1000 + x })
             .collect();
         assert_eq!(edit_label(&a, &p).1, Edit::Paraphrase);
+    }
+
+    /// A source of five sentences, and a copy of it (the first document of
+    /// a PAN pair) with most content words replaced by WordNet synonyms.
+    fn spun_copy() -> (String, String) {
+        let source = [
+            "The doctor told the attorney about the catastrophe near the sea.",
+            "A kid drove the automobile down the route to the metropolis.",
+            "They wanted to buy a movie and commence the reply at the store.",
+            "The instructor made a mistake about the sickness in the woods.",
+            "People help each other fast when a stone falls from the hill.",
+        ];
+        let copy = [
+            "The physician told the lawyer about the disaster near the ocean.",
+            "A child drove the car down the road to the city.",
+            "They wanted to purchase a film and begin the answer at the shop.",
+            "The teacher made an error about the illness in the forest.",
+            "People assist each other quick when a rock falls from the hill.",
+        ];
+        let a = [
+            sentences(4, 2),
+            copy.map(String::from).to_vec(),
+            sentences(4, 3),
+        ]
+        .concat()
+        .join(" ");
+        let b = [
+            sentences(3, 4),
+            source.map(String::from).to_vec(),
+            sentences(3, 5),
+        ]
+        .concat()
+        .join(" ");
+        (a, b)
+    }
+
+    #[test]
+    fn a_word_replaced_by_a_synonym_takes_the_stem_of_the_other_documents_word() {
+        let (a, b) = spun_copy();
+        let pan = pan_en();
+        let db = AlignDoc::new(&b, &pan);
+        let toward = AlignDoc::toward(&a, &pan, &db);
+        let plain = AlignDoc::new(&a, &pan);
+        let at = |d: &AlignDoc, w: &str| d.tokens().norms().position(|n| n == w).unwrap();
+        for (x, y) in [
+            ("physician", "doctor"),
+            ("car", "automobile"),
+            ("forest", "woods"),
+        ] {
+            let (i, j) = (at(&plain, x), at(&db, y));
+            assert_eq!(toward.stems[i], db.stems[j], "{x} -> {y}");
+            assert_ne!(plain.stems[i], db.stems[j], "{x} -> {y}");
+        }
+        // A word the other document has keeps its stem; so does every word
+        // outside English.
+        let hill = at(&plain, "hill");
+        assert_eq!(toward.stems[hill], plain.stems[hill]);
+        let de = AlignConfig {
+            language: Some(Language::parse("de").unwrap()),
+            ..AlignConfig::pan()
+        };
+        let db_de = AlignDoc::new(&b, &de);
+        assert_eq!(
+            AlignDoc::toward(&a, &de, &db_de).stems,
+            AlignDoc::new(&a, &de).stems
+        );
+    }
+
+    #[test]
+    fn a_spun_copy_is_found_through_synonyms_and_missed_without() {
+        let (a, b) = spun_copy();
+        let pan = pan_en();
+        let db = AlignDoc::new(&b, &pan);
+        let copy = a.find("The physician").unwrap()..a.find("the hill.").unwrap() + 9;
+        let found = align(&AlignDoc::toward(&a, &pan, &db), &db, &pan);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let span = found[0].a.span;
+        // The whole copy, at most a few words off at its edges.
+        assert!(span.start.abs_diff(copy.start) < 20, "{span:?} {copy:?}");
+        assert!(span.end.abs_diff(copy.end) < 20, "{span:?} {copy:?}");
+        let off = AlignConfig {
+            synonyms: false,
+            ..pan.clone()
+        };
+        let plain = align(&AlignDoc::new(&a, &off), &AlignDoc::new(&b, &off), &off);
+        assert!(plain.is_empty(), "{plain:?}");
     }
 }

@@ -11,7 +11,10 @@
 //!    sentence with fewer than [`AlignConfig::min_unit_terms`] content words
 //!    is joined to the next one. Every word is normalized, stemmed (Snowball
 //!    English) and hashed with the seed; stopwords ([`crate::text::STOPWORDS`])
-//!    are not terms.
+//!    are not terms. With [`AlignConfig::synonyms`] (PAN) a content word of
+//!    the first document that the second lacks takes the stem of its WordNet
+//!    synonym that the second has ([`AlignDoc::toward`],
+//!    [`crate::text::synonyms`]): a word replaced by a synonym matches.
 //! 2. **Seeds.** A pair of units, one from each document, is a seed when the
 //!    tf·isf cosine of their hashed stems exceeds [`AlignConfig::seed_cosine`],
 //!    the Dice coefficient of their term sets exceeds

@@ -50,7 +50,12 @@ impl Aligner {
     /// Aligns two documents: every passage they share, with offsets on both
     /// sides and how it was edited.
     pub fn align_documents(&self, a: &InputDoc, b: &InputDoc) -> Alignment {
-        let (da, db) = rayon::join(|| self.doc(&a.text), || self.doc(&b.text));
+        let (da, db) = if self.config.synonyms {
+            let db = self.doc(&b.text);
+            (AlignDoc::toward(&a.text, &self.config, &db), db)
+        } else {
+            rayon::join(|| self.doc(&a.text), || self.doc(&b.text))
+        };
         let pairs = self.align(&da, &db);
         let (la, lb) = (LineIndex::new(&a.text), LineIndex::new(&b.text));
         let passages: Vec<Passage> = pairs

@@ -84,8 +84,12 @@ pub fn detect(
     src: &str,
     config: &AlignConfig,
 ) -> Vec<Annotation> {
-    let a = AlignDoc::new(susp, config);
     let b = AlignDoc::new(src, config);
+    let a = if config.synonyms {
+        AlignDoc::toward(susp, config, &b)
+    } else {
+        AlignDoc::new(susp, config)
+    };
     align(&a, &b, config)
         .into_iter()
         .map(|p| Annotation {

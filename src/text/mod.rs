@@ -10,6 +10,7 @@
 pub mod lang;
 pub mod script;
 pub mod sentence;
+pub mod synonyms;
 
 use std::ops::Range;
 
