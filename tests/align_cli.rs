@@ -541,3 +541,33 @@ fn pan_settings_join_a_one_sentence_summary_piece() {
     assert!(sb <= at(&b, &src[2][0]), "{r:#}");
     assert!(eb >= at(&b, &src[30][5]) + src[30][5].len() as u64, "{r:#}");
 }
+
+#[test]
+fn align_pan_matches_words_replaced_by_synonyms_and_the_editor_does_not() {
+    let (susp, src, copy, _) = crate::util::spun_pair();
+    let f = Fixture::new();
+    f.write("a.txt", &susp);
+    f.write("b.txt", &src);
+    let run = f.run(&["align", "--pan", "--format", "json", "a.txt", "b.txt"]);
+    run.expect_code(0);
+    let pan = run.json();
+    let ps = passages(&pan);
+    assert_eq!(ps.len(), 1, "{pan}");
+    let start = susp.find(&copy).unwrap();
+    let side = &ps[0]["a"];
+    assert!(
+        side["start"].as_u64().unwrap().abs_diff(start as u64) < 20,
+        "{side}"
+    );
+    assert!(side["aligned_words"].as_u64().unwrap() >= 40, "{side}");
+    // The editor reports reused words, and a synonym is not the same word:
+    // what it finds is at most the few words left unchanged.
+    let run = f.run(&["align", "--format", "json", "a.txt", "b.txt"]);
+    run.expect_code(0);
+    let editor = run.json();
+    let aligned: u64 = passages(&editor)
+        .iter()
+        .map(|p| p["a"]["aligned_words"].as_u64().unwrap())
+        .sum();
+    assert!(aligned < 20, "{editor}");
+}

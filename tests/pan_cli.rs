@@ -245,23 +245,7 @@ fn pan_decodes_forced_and_refuses_under_strict_utf8() {
 
 #[test]
 fn a_copy_with_words_replaced_by_synonyms_is_detected() {
-    // An English source, and a copy of its middle (the article spinner's
-    // kind) with most content words replaced by WordNet synonyms.
-    let source = "The doctor told the attorney about the catastrophe near the sea. \
-A kid drove the automobile down the route to the metropolis. \
-They wanted to buy a movie and commence the reply at the store. \
-The instructor made a mistake about the sickness in the woods. \
-People help each other fast when a stone falls from the hill.";
-    let copy = "The physician told the lawyer about the disaster near the ocean. \
-A child drove the car down the road to the city. \
-They wanted to purchase a film and begin the answer at the shop. \
-The teacher made an error about the illness in the forest. \
-People assist each other quick when a rock falls from the hill.";
-    let susp = format!(
-        "Our village council met on Tuesday evening to discuss the budget for the \
-         coming winter. {copy} The council will meet again next month to vote.\n"
-    );
-    let src = format!("Notes from the weekend market in the crowded town square. {source} Nobody remembers how the story ended.\n");
+    let (susp, src, copy, source) = crate::util::spun_pair();
     let f = Fixture::new();
     f.write("susp/suspicious-document00001.txt", &susp);
     f.write("src/source-document00002.txt", &src);
@@ -277,7 +261,7 @@ People assist each other quick when a rock falls from the hill.";
     let d = &found[0];
     // The whole copy on both sides, at most a few characters off at an edge
     // (ASCII: characters are bytes).
-    let (c, s) = (susp.find(copy).unwrap(), src.find(source).unwrap());
+    let (c, s) = (susp.find(&copy).unwrap(), src.find(&source).unwrap());
     assert!(d.this_offset.abs_diff(c) < 20, "{d:?}");
     assert!(
         (d.this_offset + d.this_length).abs_diff(c + copy.len()) < 20,

@@ -164,3 +164,29 @@ pub fn assert_side_matches(side: &serde_json::Value, bytes: &[u8]) {
         text[..e].chars().count()
     );
 }
+
+/// A pair for PAN-style alignment: an English source (second document) and
+/// a text (first) holding a copy of its middle with most content words
+/// replaced by WordNet synonyms, the article spinner's kind; then the copy
+/// and its source passage.
+pub fn spun_pair() -> (String, String, String, String) {
+    let source = "The doctor told the attorney about the catastrophe near the sea. \
+A kid drove the automobile down the route to the metropolis. \
+They wanted to buy a movie and commence the reply at the store. \
+The instructor made a mistake about the sickness in the woods. \
+People help each other fast when a stone falls from the hill.";
+    let copy = "The physician told the lawyer about the disaster near the ocean. \
+A child drove the car down the road to the city. \
+They wanted to purchase a film and begin the answer at the shop. \
+The teacher made an error about the illness in the forest. \
+People assist each other quick when a rock falls from the hill.";
+    let susp = format!(
+        "Our village council met on Tuesday evening to discuss the budget for the \
+         coming winter. {copy} The council will meet again next month to vote.\n"
+    );
+    let src = format!(
+        "Notes from the weekend market in the crowded town square. {source} Nobody \
+         remembers how the story ended.\n"
+    );
+    (susp, src, copy.to_string(), source.to_string())
+}

@@ -45,9 +45,10 @@ pub struct AlignOpts {
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
     /// Align with the settings of `syndic pan` (the PAN text-alignment
-    /// task: long cases only, outer spans, none of the editor's extras such
-    /// as short quotes and passages in the gaps of others), to see why
-    /// `pan` reported what it did for one pair.
+    /// task: long cases only, outer spans, English words of the first
+    /// document matched through WordNet synonyms, none of the editor's
+    /// extras such as short quotes and passages in the gaps of others), to
+    /// see why `pan` reported what it did for one pair.
     #[arg(long)]
     pub pan: bool,
 }

@@ -5,36 +5,20 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-/// Every single-word lemma and its single-word synonyms, over all senses,
-/// by lemma.
-fn words() -> &'static HashMap<Box<str>, Vec<Box<str>>> {
-    static TABLE: OnceLock<HashMap<Box<str>, Vec<Box<str>>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let text = thesaurus_wordnet::uncompress();
-        let mut table: HashMap<Box<str>, Vec<Box<str>>> = HashMap::new();
-        for line in text.lines() {
-            let mut fields = line.split('|');
-            let Some(word) = fields.next() else { continue };
-            if word.contains(' ') {
-                continue;
-            }
-            let mut synonyms: Vec<Box<str>> = fields
-                .filter(|s| !s.contains(' ') && !s.is_empty() && *s != word)
-                .map(Box::from)
-                .collect();
-            synonyms.sort_unstable();
-            synonyms.dedup();
-            if !synonyms.is_empty() {
-                table.insert(Box::from(word), synonyms);
-            }
-        }
-        table
+/// Every single-word lemma of the table `text` (one `lemma|synonym|...`
+/// line per lemma, as `thesaurus-wordnet` ships it) with its single-word
+/// synonyms, over all senses.
+fn entries(text: &str) -> impl Iterator<Item = (&str, Vec<&str>)> {
+    text.lines().filter_map(|line| {
+        let mut fields = line.split('|');
+        let word = fields
+            .next()
+            .filter(|w| !w.is_empty() && !w.contains(' '))?;
+        let synonyms: Vec<&str> = fields
+            .filter(|s| !s.contains(' ') && !s.is_empty() && *s != word)
+            .collect();
+        (!synonyms.is_empty()).then_some((word, synonyms))
     })
-}
-
-/// The WordNet synonyms of a lowercase English word, as they are listed.
-pub fn synonyms(w: &str) -> &'static [Box<str>] {
-    words().get(w).map_or(&[], |v| v.as_slice())
 }
 
 /// Synonym stem hashes by stem hash (an in-memory map: the hashes are the
@@ -56,7 +40,8 @@ pub fn by_stem(key: u64, stem: impl Fn(&str) -> u64) -> &'static StemSynonyms {
         .unwrap_or_else(|e| e.into_inner());
     cache.entry(key).or_insert_with(|| {
         let mut map = StemSynonyms::new();
-        for (word, synonyms) in words() {
+        let text = thesaurus_wordnet::uncompress();
+        for (word, synonyms) in entries(&text) {
             let h = stem(word);
             if h == 0 {
                 continue;
@@ -84,9 +69,15 @@ mod tests {
 
     #[test]
     fn lists_wordnet_synonyms() {
-        assert!(synonyms("disaster").iter().any(|s| &**s == "catastrophe"));
-        assert!(synonyms("car").iter().any(|s| &**s == "automobile"));
-        assert!(synonyms("qwzx").is_empty());
+        let text = thesaurus_wordnet::uncompress();
+        let words: HashMap<&str, Vec<&str>> = entries(&text).collect();
+        let has = |w: &str, s: &str| words.get(w).is_some_and(|v| v.contains(&s));
+        assert!(has("disaster", "catastrophe"));
+        assert!(has("car", "automobile"));
+        assert!(!words.contains_key("qwzx"));
+        // Multi-word lemmas and synonyms are left out.
+        assert!(words.keys().all(|w| !w.contains(' ')));
+        assert!(words.values().flatten().all(|s| !s.contains(' ')));
     }
 
     #[test]
