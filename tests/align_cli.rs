@@ -543,7 +543,7 @@ fn pan_settings_join_a_one_sentence_summary_piece() {
 }
 
 #[test]
-fn align_pan_matches_words_replaced_by_synonyms_and_the_editor_does_not() {
+fn align_pan_and_synonyms_match_words_replaced_by_synonyms_and_the_editor_does_not() {
     let (susp, src, copy, _) = crate::util::spun_pair();
     let f = Fixture::new();
     f.write("a.txt", &susp);
@@ -570,4 +570,13 @@ fn align_pan_matches_words_replaced_by_synonyms_and_the_editor_does_not() {
         .map(|p| p["a"]["aligned_words"].as_u64().unwrap())
         .sum();
     assert!(aligned < 20, "{editor}");
+    // Unless asked to.
+    let run = f.run(&["align", "--synonyms", "--format", "json", "a.txt", "b.txt"]);
+    run.expect_code(0);
+    let spun = run.json();
+    let aligned: u64 = passages(&spun)
+        .iter()
+        .map(|p| p["a"]["aligned_words"].as_u64().unwrap())
+        .sum();
+    assert!(aligned >= 40, "{spun}");
 }

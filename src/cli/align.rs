@@ -51,6 +51,11 @@ pub struct AlignOpts {
     /// see why `pan` reported what it did for one pair.
     #[arg(long)]
     pub pan: bool,
+    /// Also match English words of the first document replaced by a WordNet
+    /// synonym of a word of the second ("physician" for "doctor": spun
+    /// copy); always on with `--pan`.
+    #[arg(long)]
+    pub synonyms: bool,
 }
 
 pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
@@ -71,6 +76,7 @@ pub(super) fn run(o: AlignOpts) -> anyhow::Result<ExitCode> {
             o.min_chars
         },
         language: o.language.as_deref().map(Language::parse).transpose()?,
+        synonyms: o.synonyms || o.pan,
         ..if o.pan {
             AlignConfig::pan()
         } else {
