@@ -410,19 +410,7 @@ pub struct AlignDoc<'t> {
 impl<'t> AlignDoc<'t> {
     /// Tokenizes, stems and splits `text` into units.
     pub fn new(text: &'t str, config: &AlignConfig) -> AlignDoc<'t> {
-        let Analyzed {
-            tokens,
-            sentences,
-            language,
-        } = Analyzed::with_language(text, config.language);
-        AlignDoc::from_parts(
-            text,
-            std::borrow::Cow::Owned(tokens),
-            &sentences,
-            language,
-            config,
-            None,
-        )
+        AlignDoc::analyze(text, config, None)
     }
 
     /// Like [`AlignDoc::new`], with every content word that `other` lacks
@@ -430,6 +418,10 @@ impl<'t> AlignDoc<'t> {
     /// word replaced by a synonym matches. English documents only (others
     /// are as [`AlignDoc::new`] makes them).
     pub fn toward(text: &'t str, config: &AlignConfig, other: &AlignDoc) -> AlignDoc<'t> {
+        AlignDoc::analyze(text, config, Some(other))
+    }
+
+    fn analyze(text: &'t str, config: &AlignConfig, toward: Option<&AlignDoc>) -> AlignDoc<'t> {
         let Analyzed {
             tokens,
             sentences,
@@ -441,7 +433,7 @@ impl<'t> AlignDoc<'t> {
             &sentences,
             language,
             config,
-            Some(other),
+            toward,
         )
     }
 
